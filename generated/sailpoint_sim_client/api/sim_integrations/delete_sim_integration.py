@@ -1,0 +1,215 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response_dto import ErrorResponseDto
+from ...models.too_many_requests_error import TooManyRequestsError
+from ...models.unauthorized_error import UnauthorizedError
+from ...types import Response
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    x_sail_point_experimental: str = "true",
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["X-SailPoint-Experimental"] = x_sail_point_experimental
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/sim-integrations/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorResponseDto.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = UnauthorizedError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponseDto.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponseDto.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = TooManyRequestsError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorResponseDto.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_sail_point_experimental: str = "true",
+) -> Response[Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError]:
+    """Delete a SIM integration.
+
+     Scope: idn:service-desk-integration:manage.
+
+    Args:
+        id (str):
+        x_sail_point_experimental (str):  Default: 'true'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        x_sail_point_experimental=x_sail_point_experimental,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_sail_point_experimental: str = "true",
+) -> Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError | None:
+    """Delete a SIM integration.
+
+     Scope: idn:service-desk-integration:manage.
+
+    Args:
+        id (str):
+        x_sail_point_experimental (str):  Default: 'true'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        x_sail_point_experimental=x_sail_point_experimental,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_sail_point_experimental: str = "true",
+) -> Response[Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError]:
+    """Delete a SIM integration.
+
+     Scope: idn:service-desk-integration:manage.
+
+    Args:
+        id (str):
+        x_sail_point_experimental (str):  Default: 'true'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        x_sail_point_experimental=x_sail_point_experimental,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    x_sail_point_experimental: str = "true",
+) -> Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError | None:
+    """Delete a SIM integration.
+
+     Scope: idn:service-desk-integration:manage.
+
+    Args:
+        id (str):
+        x_sail_point_experimental (str):  Default: 'true'.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorResponseDto | TooManyRequestsError | UnauthorizedError
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            x_sail_point_experimental=x_sail_point_experimental,
+        )
+    ).parsed

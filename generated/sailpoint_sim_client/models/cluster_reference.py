@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.dto_type import DtoType
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ClusterReference")
+
+
+@_attrs_define
+class ClusterReference:
+    """The cluster (virtual appliance) of the integration (type CLUSTER).
+
+    Attributes:
+        type_ (DtoType | str | Unset): A DTO type. Known values are typed as DtoType; any other string is kept as it is,
+            so a value the service adds later never makes a response unreadable and is written back unchanged.
+        id (str | Unset):
+        name (str | Unset):
+    """
+
+    type_: DtoType | str | Unset = UNSET
+    id: str | Unset = UNSET
+    name: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        type_: str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        elif isinstance(self.type_, DtoType):
+            type_ = self.type_.value
+        else:
+            type_ = self.type_
+
+        id = self.id
+
+        name = self.name
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if name is not UNSET:
+            field_dict["name"] = name
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_type_(data: object) -> DtoType | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_dto_type_value_type_0 = DtoType(data)
+
+                return componentsschemas_dto_type_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DtoType | str | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
+
+        id = d.pop("id", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        cluster_reference = cls(
+            type_=type_,
+            id=id,
+            name=name,
+        )
+
+        cluster_reference.additional_properties = d
+        return cluster_reference
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
