@@ -1,0 +1,123 @@
+"""Fixtures for the vendoring tests: the script as a module, a runner, and a clean interpreter.
+
+The "clean" interpreter is the project's own Python started with `-I -S`: no site-packages (so
+neither the editable install of sailpoint_sim / sailpoint_sim_client nor jsonpatch), no user site,
+no PYTHONPATH. The probe it runs puts two folders first on sys.path: the host project the copy was
+vendored into, and a folder of links to exactly httpx, attrs and what they require. That is the
+environment a host project promises the copy, built offline from the packages already installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "vendor.py"
+RUNTIME_DISTRIBUTIONS = ("httpx", "attrs")
+
+RunVendor = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="session")
+def vendor_module() -> ModuleType:
+    """scripts/vendor.py imported as a module (it is a script, not part of a package)."""
+    spec = importlib.util.spec_from_file_location("vendor_script", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["vendor_script"] = module  # dataclasses look their module up while being created
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def run_vendor() -> RunVendor:
+    """Run scripts/vendor.py as `make vendor` does: the project's Python, from the project root."""
+
+    def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        )
+
+    return run
+
+
+def _closure(names: tuple[str, ...]) -> set[str]:
+    """Distributions `names` need on this interpreter, themselves included (extras left out)."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = metadata.distribution(todo.pop()).metadata["Name"]
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def _top_level(distribution: str) -> set[Path]:
+    """Installed top-level modules and packages of one distribution."""
+    dist = metadata.distribution(distribution)
+    found: set[Path] = set()
+    for file in dist.files or []:
+        parts = Path(str(file)).parts
+        if not parts or parts[0] == ".." or parts[0].endswith((".dist-info", ".egg-info")):
+            continue
+        if parts[0] == "__pycache__" or parts[0].endswith(".pth"):
+            continue
+        location = Path(str(dist.locate_file(parts[0])))
+        if len(parts) > 1 or location.suffix in {".py", ".so", ".pyd"}:
+            found.add(location)
+    return found
+
+
+@pytest.fixture(scope="session")
+def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding links to httpx, attrs and their requirements, and nothing else."""
+    site = tmp_path_factory.mktemp("clean-site")
+    for distribution in sorted(_closure(RUNTIME_DISTRIBUTIONS)):
+        for location in _top_level(distribution):
+            (site / location.name).symlink_to(location, target_is_directory=location.is_dir())
+    names = {p.name for p in site.iterdir()}
+    # Guard the guard: the folder must not leak what the copy must do without.
+    assert not names & {"sailpoint_sim", "sailpoint_sim_client", "jsonpatch.py", "jsonpointer.py"}, names
+    assert {"httpx", "attrs", "attr"} <= names, names
+    return site
+
+
+CleanPython = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def clean_python(clean_site: Path) -> CleanPython:
+    """Run a probe script in the clean interpreter with `host` (the vendoring DEST) importable."""
+
+    def run(probe: Path, host: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-I", "-S", str(probe), str(clean_site), str(host), *args],
+            cwd=host,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder standing for the host project's source root."""
+    folder = tmp_path / "host project"  # a space, because real paths have them
+    folder.mkdir()
+    yield folder
