@@ -1,0 +1,384 @@
+"""What the sync and async clients share: settings, request building and response→result/error mapping.
+
+Only sending (and sleeping between retries) differs between the two clients. Requests are built by the
+generated modules' ``_get_kwargs`` so the wire format (method, path, headers, body, content type) has
+one source: the spec. Responses are NOT parsed with the generated ``_parse_response``, which raises
+JSONDecodeError/ValueError/KeyError on surprises; they are mapped here to results or typed errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
+
+import httpx
+
+from ._auth import ClientCredentialsAuth, StaticTokenAuth
+from ._config import (
+    DEFAULT_API_VERSION,
+    DEFAULT_TIMEOUT,
+    EXPERIMENTAL_VALUE,
+    config_file_kwargs,
+    env_kwargs,
+    validate_api_version,
+    validate_base_url,
+    validate_credentials,
+)
+from ._convert import coerce_details, validate_id
+from ._errors import (
+    APIStatusError,
+    ConfigurationError,
+    InvalidRequestError,
+    UnreadableResponseError,
+    excerpt,
+    make_status_error,
+    one_line,
+)
+from ._patch import PatchFormat, coerce_operations, wire_body
+from ._retry import RetryPolicy, parse_retry_after
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
+
+__all__ = ["NOT_GIVEN", "BaseClient", "Prepared", "logger"]
+
+logger = logging.getLogger("sailpoint_sim")
+
+
+class _NotGiven:
+    """Sentinel for "argument not passed" where None has a meaning (timeout=None: no timeout)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Final = _NotGiven()
+
+# What a successful response is expected to carry.
+LIST: Final = 0  # a JSON array of integrations
+ONE: Final = 1  # one integration object
+NOTHING: Final = 2  # no body needed (DELETE: 200 or 204)
+
+
+class _Operations:
+    """The generated operation modules, imported on first client construction (not at package import)."""
+
+    __slots__ = ("create", "delete", "dto", "get", "list", "patch", "patch_rule", "put")
+
+    def __init__(self) -> None:
+        from sailpoint_sim_client.api.sim_integrations import (
+            create_sim_integration,
+            delete_sim_integration,
+            get_sim_integration,
+            get_sim_integrations,
+            patch_before_provisioning_rule,
+            patch_sim_attributes,
+            put_sim_integration,
+        )
+        from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
+
+        self.list: ModuleType = get_sim_integrations
+        self.get: ModuleType = get_sim_integration
+        self.create: ModuleType = create_sim_integration
+        self.put: ModuleType = put_sim_integration
+        self.patch: ModuleType = patch_sim_attributes
+        self.patch_rule: ModuleType = patch_before_provisioning_rule
+        self.delete: ModuleType = delete_sim_integration
+        self.dto: type[ServiceDeskIntegrationDto] = ServiceDeskIntegrationDto
+
+
+_OPERATIONS: _Operations | None = None
+
+
+def _operations() -> _Operations:
+    global _OPERATIONS
+    if _OPERATIONS is None:
+        _OPERATIONS = _Operations()
+    return _OPERATIONS
+
+
+class Prepared:
+    """One API call ready to send: the httpx request and what its success body must be."""
+
+    __slots__ = ("kind", "method", "request", "url")
+
+    def __init__(self, request: httpx.Request, kind: int) -> None:
+        self.request = request
+        self.kind = kind
+        self.method = request.method
+        self.url = str(request.url)
+
+
+class BaseClient:
+    """Settings and the I/O-free half of both clients."""
+
+    _http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        access_token: str | None = None,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        token_url: str | None = None,
+        timeout: httpx.Timeout | float | _NotGiven | None = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
+        patch_format: PatchFormat = PatchFormat.OPERATIONS_OBJECT,
+        allow_insecure_http: bool = False,
+        user_agent: str | None = None,
+    ) -> None:
+        self.api_version = validate_api_version(api_version)
+        self.base_url = validate_base_url(
+            base_url, allow_insecure_http=allow_insecure_http, api_version=self.api_version
+        )
+        self.api_base_url = f"{self.base_url}/{self.api_version}"
+        validate_credentials(client_id, client_secret, access_token)
+        self.auth: httpx.Auth
+        if access_token is not None:
+            self.auth = StaticTokenAuth(access_token)
+        else:
+            resolved_token_url = validate_base_url(
+                token_url if token_url is not None else f"{self.base_url}/oauth/token",
+                setting="token_url",
+                allow_insecure_http=allow_insecure_http,
+                api_version="\0",  # never strip a segment from the token URL
+            )
+            self.auth = ClientCredentialsAuth(client_id or "", client_secret or "", resolved_token_url)
+        if retry is not None and max_retries is not None:
+            raise ConfigurationError("give retry= or max_retries=, not both")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+        self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        if not isinstance(patch_format, PatchFormat):
+            raise ConfigurationError(
+                f"patch_format must be a PatchFormat (OPERATIONS_OBJECT or RFC6902_ARRAY), got {patch_format!r}"
+            )
+        self.patch_format = patch_format
+        if timeout is not NOT_GIVEN and not (
+            timeout is None or isinstance(timeout, httpx.Timeout | int | float)
+        ):
+            raise ConfigurationError(
+                f"timeout must be an httpx.Timeout, a number of seconds or None, got {timeout!r}"
+            )
+        self._timeout_given = timeout is not NOT_GIVEN
+        self.timeout: httpx.Timeout = (
+            DEFAULT_TIMEOUT if isinstance(timeout, _NotGiven) else httpx.Timeout(timeout)
+        )
+        if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.isprintable()):
+            raise ConfigurationError("user_agent must be a printable string")
+        self.user_agent = user_agent or f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+        self._user_agent_given = user_agent is not None
+        self._ops = _operations()
+        self._api_path = httpx.URL(self.api_base_url).raw_path.decode("ascii").rstrip("/")
+        self._collection_prefix = self._api_path + "/sim-integrations"
+
+    def _setup_http(
+        self, http_client: httpx.Client | httpx.AsyncClient | None, owned: httpx.Client | httpx.AsyncClient
+    ) -> None:
+        """Remember the httpx client and the per-request arguments that go with it."""
+        self._owns_http = http_client is None
+        self._http = owned
+        # Our own client has the headers and timeout built in; a user's client keeps its own timeout
+        # and headers unless timeout= / user_agent= were given explicitly.
+        self._request_timeout: Any = (
+            self.timeout if (http_client is not None and self._timeout_given) else httpx.USE_CLIENT_DEFAULT
+        )
+        self._extra_headers: dict[str, str] = {}
+        if http_client is not None:
+            self._extra_headers["Accept"] = "application/json"
+            if self._user_agent_given:
+                self._extra_headers["User-Agent"] = self.user_agent
+
+    def _default_headers(self) -> dict[str, str]:
+        return {"User-Agent": self.user_agent, "Accept": "application/json"}
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """Build a client from SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET (or SAIL_ACCESS_TOKEN).
+
+        SAIL_API_VERSION is optional (default "v2025"). Keyword arguments override the environment and
+        take the constructor's names (``base_url=``, ``access_token=``, ``http_client=``, ...).
+
+        Raises:
+            ConfigurationError: naming the missing or malformed variable.
+        """
+        return cls(**env_kwargs(overrides))
+
+    @classmethod
+    def from_config_file(cls, path: str = "config.json", **overrides: Any) -> Self:
+        """Build a client from the config.json that SailPoint's Python SDK reads.
+
+        Keys ``BaseURL``, ``ClientId``, ``ClientSecret``; ``NermBaseUrl`` is ignored. Keyword arguments
+        override the file.
+
+        Raises:
+            ConfigurationError: naming the missing or malformed key.
+        """
+        return cls(**config_file_kwargs(path, overrides))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"auth={self.auth!r}, retry={self.retry!r}, patch_format={self.patch_format})"
+        )
+
+    # -- request building -------------------------------------------------------------------------
+
+    def _prepare(self, kwargs: dict[str, Any], kind: int) -> Prepared:
+        headers: dict[str, str] = kwargs["headers"]
+        if self._extra_headers:
+            headers.update(self._extra_headers)
+        try:
+            request = self._http.build_request(
+                kwargs["method"].upper(),
+                self.api_base_url + kwargs["url"],
+                headers=headers,
+                json=kwargs.get("json"),
+                timeout=self._request_timeout,
+            )
+        except (TypeError, ValueError, httpx.InvalidURL) as exc:
+            raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
+        # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).
+        if not request.url.raw_path.decode("ascii", "replace").startswith(self._collection_prefix):
+            raise InvalidRequestError("the id would take the request outside /sim-integrations")
+        return Prepared(request, kind)
+
+    def _prepare_list(self) -> Prepared:
+        return self._prepare(self._ops.list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), LIST)
+
+    def _prepare_get(self, id: str) -> Prepared:
+        kwargs = self._ops.get._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        return self._prepare(kwargs, ONE)
+
+    def _prepare_create(self, details: object) -> Prepared:
+        kwargs = self._ops.create._get_kwargs(
+            body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
+        return self._prepare(kwargs, ONE)
+
+    def _prepare_update(self, id: str, details: object) -> Prepared:
+        kwargs = self._ops.put._get_kwargs(
+            validate_id(id), body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
+        return self._prepare(kwargs, ONE)
+
+    def _prepare_patch(self, id: str, operations: object, *, rule: bool = False) -> Prepared:
+        module = self._ops.patch_rule if rule else self._ops.patch
+        body = wire_body(coerce_operations(operations), self.patch_format)
+        kwargs = module._get_kwargs(validate_id(id), body=body, x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        return self._prepare(kwargs, ONE)
+
+    def _prepare_delete(self, id: str) -> Prepared:
+        kwargs = self._ops.delete._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        return self._prepare(kwargs, NOTHING)
+
+    # -- retries and logging ----------------------------------------------------------------------
+
+    def _retry_delay(self, prepared: Prepared, response: httpx.Response, attempt: int) -> float | None:
+        status = response.status_code
+        if status != 429 and status < 500:
+            return None
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.retry.clock)
+        return self.retry.delay_for_status(prepared.method, status, retry_after, attempt)
+
+    def _log_attempt(self, prepared: Prepared, response: httpx.Response, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s (attempt %d/%d)",
+                prepared.method,
+                prepared.url,
+                response.status_code,
+                attempt,
+                self.retry.max_attempts,
+            )
+
+    def _log_retry(self, prepared: Prepared, cause: str, attempt: int, delay: float) -> None:
+        logger.warning(
+            "%s %s failed with %s (attempt %d/%d); retrying in %.2f s",
+            prepared.method,
+            prepared.url,
+            cause,
+            attempt,
+            self.retry.max_attempts,
+            delay,
+        )
+
+    # -- response mapping -------------------------------------------------------------------------
+
+    def _result(self, prepared: Prepared, response: httpx.Response) -> Any:
+        """The parsed result of a final response, or the typed error for it."""
+        status = response.status_code
+        if 200 <= status < 300:
+            if prepared.kind == NOTHING:
+                return None
+            return self._parse_success(prepared, response)
+        raise self._status_error(prepared, response)
+
+    def _status_error(self, prepared: Prepared, response: httpx.Response) -> APIStatusError:
+        retry_after = None
+        if response.status_code == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.retry.clock)
+        error = make_status_error(response, method=prepared.method, url=prepared.url, retry_after=retry_after)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s failed: status %s, trackingId %s",
+                prepared.method,
+                prepared.url,
+                error.status_code,
+                error.tracking_id,
+            )
+        return error
+
+    def _parse_success(self, prepared: Prepared, response: httpx.Response) -> Any:
+        content = response.content
+        try:
+            data = json.loads(content)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise self._unreadable(prepared, response, f"body is not JSON ({type(exc).__name__})") from None
+        dto = self._ops.dto
+        try:
+            if prepared.kind == LIST:
+                if not isinstance(data, list):
+                    raise self._unreadable(prepared, response, "expected a JSON array of integrations")
+                result: list[ServiceDeskIntegrationDto] = []
+                for index, item in enumerate(data):
+                    if not isinstance(item, dict):
+                        raise self._unreadable(prepared, response, f"item {index} is not a JSON object")
+                    result.append(dto.from_dict(item))
+                return result
+            if not isinstance(data, dict):
+                raise self._unreadable(prepared, response, "expected a JSON object (an integration)")
+            return dto.from_dict(data)
+        except UnreadableResponseError:
+            raise
+        except Exception as exc:  # from_dict raises KeyError/ValueError/TypeError/AttributeError on surprises
+            raise self._unreadable(
+                prepared,
+                response,
+                f"does not fit ServiceDeskIntegrationDto ({type(exc).__name__}: {one_line(str(exc))[:120]})",
+            ) from None
+
+    def _unreadable(
+        self, prepared: Prepared, response: httpx.Response, reason: str
+    ) -> UnreadableResponseError:
+        return UnreadableResponseError(
+            reason,
+            status_code=response.status_code,
+            content_type=response.headers.get("Content-Type", ""),
+            body_excerpt=excerpt(response.content),
+            method=prepared.method,
+            url=prepared.url,
+        )

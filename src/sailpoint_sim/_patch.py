@@ -1,0 +1,248 @@
+"""JSON Patch (RFC 6902) helpers: build and validate operations before anything is sent.
+
+Exposed as ``sailpoint_sim.patch``::
+
+    from sailpoint_sim import patch
+    client.patch(id, [patch.replace("/description", "New"), patch.remove("/cluster")])
+
+Paths are checked to be JSON Pointers (RFC 6901): "" or a string starting with "/", where "~" appears
+only as "~0" or "~1". Values may be any JSON value, ``None`` (sent as ``null``) included.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from sailpoint_sim_client.models.json_patch import JsonPatch
+    from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
+
+__all__ = [
+    "PatchFormat",
+    "add",
+    "coerce_operations",
+    "copy",
+    "move",
+    "remove",
+    "replace",
+    "test",
+    "validate_pointer",
+]
+
+OPS = ("add", "remove", "replace", "move", "copy", "test")
+_NEEDS_VALUE = frozenset({"add", "replace", "test"})
+_NEEDS_FROM = frozenset({"move", "copy"})
+_MAX_DEPTH = 200
+
+
+class PatchFormat(enum.Enum):
+    """How PATCH bodies are written on the wire.
+
+    OPERATIONS_OBJECT: ``{"operations": [...]}``, the form SailPoint documents for these two endpoints
+    (the default). RFC6902_ARRAY: a plain ``[...]`` array, as RFC 6902 and most v2025 endpoints use.
+    """
+
+    OPERATIONS_OBJECT = "operations-object"
+    RFC6902_ARRAY = "rfc6902-array"
+
+
+def validate_pointer(pointer: object, *, what: str = "path") -> str:
+    """Return ``pointer`` if it is an RFC 6901 JSON Pointer, else raise InvalidRequestError."""
+    if not isinstance(pointer, str):
+        raise InvalidRequestError(f"{what} must be a JSON Pointer string, got {type(pointer).__name__}")
+    if pointer and not pointer.startswith("/"):
+        raise InvalidRequestError(
+            f"{what} {pointer!r} is not a JSON Pointer: it must be '' or start with '/'"
+        )
+    index = pointer.find("~")
+    while index != -1:
+        if pointer[index + 1 : index + 2] not in ("0", "1"):
+            raise InvalidRequestError(
+                f"{what} {pointer!r} is not a JSON Pointer: '~' must be written '~0' (and '/' as '~1')"
+            )
+        index = pointer.find("~", index + 2)
+    return pointer
+
+
+def _check_json(value: Any, where: str, depth: int = 0) -> None:
+    # httpx serialises with allow_nan=False and json rejects other types: refuse them here, with a
+    # message that says where, instead of a ValueError/TypeError from deep inside the send.
+    if depth > _MAX_DEPTH:
+        raise InvalidRequestError(f"{where} is nested too deeply")
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidRequestError(f"{where} is {value!r}, which JSON cannot represent")
+        return
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _check_json(item, f"{where}[{i}]", depth + 1)
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidRequestError(f"{where} has a non-string key {key!r}")
+            _check_json(item, f"{where}[{key!r}]", depth + 1)
+        return
+    raise InvalidRequestError(f"{where} is a {type(value).__name__}, which is not a JSON value")
+
+
+def _operation(
+    op: str, path: str, *, from_: str | None = None, value: Any = ..., where: str = "operation"
+) -> JsonPatchOperation:
+    from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
+    from sailpoint_sim_client.models.json_patch_operation_op import JsonPatchOperationOp
+    from sailpoint_sim_client.types import UNSET
+
+    if op not in OPS:
+        raise InvalidRequestError(f"{where}: op {op!r} is not one of {', '.join(OPS)}")
+    validate_pointer(path, what=f"{where}: path")
+    if op in _NEEDS_FROM:
+        if from_ is None:
+            raise InvalidRequestError(f"{where}: op {op!r} needs 'from'")
+        validate_pointer(from_, what=f"{where}: from")
+    if op in _NEEDS_VALUE:
+        if value is ...:
+            raise InvalidRequestError(f"{where}: op {op!r} needs 'value' (use None for null)")
+        _check_json(value, f"{where}: value")
+    return JsonPatchOperation(
+        op=JsonPatchOperationOp(op),
+        path=path,
+        from_=from_ if op in _NEEDS_FROM and from_ is not None else UNSET,
+        value=value if op in _NEEDS_VALUE else UNSET,
+    )
+
+
+def add(path: str, value: Any) -> JsonPatchOperation:
+    """``{"op": "add", "path": path, "value": value}``."""
+    return _operation("add", path, value=value)
+
+
+def remove(path: str) -> JsonPatchOperation:
+    """``{"op": "remove", "path": path}``."""
+    return _operation("remove", path)
+
+
+def replace(path: str, value: Any) -> JsonPatchOperation:
+    """``{"op": "replace", "path": path, "value": value}``."""
+    return _operation("replace", path, value=value)
+
+
+def move(from_: str, path: str) -> JsonPatchOperation:
+    """``{"op": "move", "from": from_, "path": path}``."""
+    return _operation("move", path, from_=from_)
+
+
+def copy(from_: str, path: str) -> JsonPatchOperation:
+    """``{"op": "copy", "from": from_, "path": path}``."""
+    return _operation("copy", path, from_=from_)
+
+
+def test(path: str, value: Any) -> JsonPatchOperation:
+    """``{"op": "test", "path": path, "value": value}``."""
+    return _operation("test", path, value=value)
+
+
+# pytest would otherwise try to collect `test` from modules that import it.
+test.__test__ = False  # type: ignore[attr-defined]
+
+
+def _from_mapping(item: Mapping[Any, Any], where: str) -> JsonPatchOperation:
+    for key in item:
+        if not isinstance(key, str):
+            raise InvalidRequestError(f"{where} has a non-string key {key!r}")
+    if "op" not in item:
+        raise InvalidRequestError(f"{where} has no 'op'")
+    if "path" not in item:
+        raise InvalidRequestError(f"{where} has no 'path'")
+    op = item["op"]
+    if not isinstance(op, str):
+        raise InvalidRequestError(f"{where}: op must be a string, got {type(op).__name__}")
+    operation = _operation(
+        op,
+        item["path"],
+        from_=item.get("from"),
+        value=item.get("value", ...),
+        where=where,
+    )
+    # RFC 6902 says members it does not define are ignored by the server; keep them as given.
+    extra = {k: v for k, v in item.items() if k not in ("op", "path", "from", "value")}
+    if extra:
+        _check_json(extra, f"{where}")
+        operation.additional_properties = extra
+    return operation
+
+
+def _revalidate(item: JsonPatchOperation, where: str) -> JsonPatchOperation:
+    from sailpoint_sim_client.types import Unset
+
+    op = getattr(item.op, "value", item.op)
+    operation = _operation(
+        op if isinstance(op, str) else repr(op),
+        item.path,
+        from_=None if isinstance(item.from_, Unset) else item.from_,
+        value=... if isinstance(item.value, Unset) else item.value,
+        where=where,
+    )
+    if item.additional_properties:
+        _check_json(item.additional_properties, where)
+        operation.additional_properties = dict(item.additional_properties)
+    return operation
+
+
+def coerce_operations(operations: object) -> list[JsonPatchOperation]:
+    """Turn what a user passes to ``client.patch`` into validated JsonPatchOperation models.
+
+    Accepts a sequence of JsonPatchOperation or mappings, a JsonPatch model, or a mapping with an
+    ``"operations"`` list. Raises InvalidRequestError naming the first bad operation.
+    """
+    from sailpoint_sim_client.models.json_patch import JsonPatch
+    from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
+    from sailpoint_sim_client.types import Unset
+
+    items: object
+    if isinstance(operations, JsonPatch):
+        items = [] if isinstance(operations.operations, Unset) else operations.operations
+    elif isinstance(operations, Mapping):
+        if "operations" not in operations:
+            raise InvalidRequestError(
+                "operations must be a list of operations or a mapping with an 'operations' list"
+            )
+        items = operations["operations"]
+    else:
+        items = operations
+    if isinstance(items, str | bytes | bytearray | Mapping) or not isinstance(items, Sequence):
+        raise InvalidRequestError(
+            f"operations must be a list of JSON Patch operations, got {type(items).__name__}"
+        )
+    if not items:
+        raise InvalidRequestError("operations is empty: give at least one JSON Patch operation")
+    result: list[JsonPatchOperation] = []
+    for index, item in enumerate(items):
+        where = f"operation {index}"
+        if isinstance(item, JsonPatchOperation):
+            result.append(_revalidate(item, where))
+        elif isinstance(item, Mapping):
+            result.append(_from_mapping(item, where))
+        else:
+            raise InvalidRequestError(
+                f"{where} must be a mapping or JsonPatchOperation, got {type(item).__name__}"
+            )
+    return result
+
+
+def wire_body(
+    operations: list[JsonPatchOperation], patch_format: PatchFormat
+) -> JsonPatch | list[JsonPatchOperation]:
+    """The body argument for the generated ``_get_kwargs`` in the chosen wire format."""
+    if patch_format is PatchFormat.RFC6902_ARRAY:
+        return operations
+    from sailpoint_sim_client.models.json_patch import JsonPatch
+
+    return JsonPatch(operations=operations)

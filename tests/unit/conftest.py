@@ -1,0 +1,48 @@
+"""Fixtures for the facade's unit tests: every test taking ``api_factory`` runs on both clients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from sailpoint_sim import AsyncSimIntegrationsClient, SimIntegrationsClient
+
+from .helpers import BASE, CLIENT_ID, CLIENT_SECRET, Api, ApiFactory, Recorder, Sleeps, policy
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Which client a test runs against."""
+    return str(request.param)
+
+
+@pytest.fixture
+def api_factory(kind: str) -> ApiFactory:
+    """Build an Api over a MockTransport: ``api_factory(recorder, **client_kwargs)``.
+
+    Default credentials are client credentials (CLIENT_ID / CLIENT_SECRET); pass ``access_token=`` (and
+    ``client_id=None, client_secret=None``) for a static token.
+    """
+
+    def make(recorder: Recorder | None = None, **kwargs: Any) -> Api:
+        recorder = recorder or Recorder()
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport
+        if "access_token" in kwargs:
+            kwargs.setdefault("client_id", None)
+            kwargs.setdefault("client_secret", None)
+        else:
+            kwargs.setdefault("client_id", CLIENT_ID)
+            kwargs.setdefault("client_secret", CLIENT_SECRET)
+        kwargs.setdefault("retry", policy(Sleeps()))
+        base_url = kwargs.pop("base_url", BASE)
+        if kind == "sync":
+            transport = httpx.MockTransport(recorder)
+            http = httpx.Client(transport=transport)
+            return Api(SimIntegrationsClient(base_url, http_client=http, **kwargs), recorder)
+        transport = httpx.MockTransport(recorder)
+        ahttp = httpx.AsyncClient(transport=transport)
+        return Api(AsyncSimIntegrationsClient(base_url, http_client=ahttp, **kwargs), recorder)
+
+    return make
