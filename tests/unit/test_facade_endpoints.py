@@ -7,12 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-
-from sailpoint_sim import PatchFormat, patch
 from sailpoint_sim_client.models import ServiceDeskIntegrationDto, SimIntegrationDetails
 
-from .conftest import ApiFactory
-from .helpers import ACCESS_TOKEN, INTEGRATION, Recorder
+from sailpoint_sim import PatchFormat, patch
+
+from .helpers import ACCESS_TOKEN, INTEGRATION, ApiFactory, Recorder
 
 ID = "62945a496ef440189b1f03e3623411c8"
 DETAILS = {"name": "aName", "description": "d", "type": "ServiceNowSDIM", "attributes": {"url": "https://x"}}
