@@ -10,6 +10,7 @@ environment a host project promises the copy, built offline from the packages al
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -103,10 +104,14 @@ CleanPython = Callable[..., subprocess.CompletedProcess[str]]
 def clean_python(clean_site: Path) -> CleanPython:
     """Run a probe script in the clean interpreter with `host` (the vendoring DEST) importable."""
 
-    def run(probe: Path, host: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        probe: Path, host: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        # -I ignores PYTHON* variables but not others (the CLI reads SAIL_*), so extra ones are added.
         return subprocess.run(
             [sys.executable, "-I", "-S", str(probe), str(clean_site), str(host), *args],
             cwd=host,
+            env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
