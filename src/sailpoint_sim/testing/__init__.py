@@ -1,0 +1,53 @@
+"""A fake SailPoint SIM Integrations service for tests: ``pip install 'sailpoint-sim[testing]'``.
+
+:class:`FakeSimService` is an in-memory, stateful, thread-safe stand-in for the seven
+``/v2025/sim-integrations`` operations (also answered under SailPoint's per-resource paths
+``/sim-integrations/v1``) and ``POST /oauth/token``. It behaves as the spec fragment and SailPoint's
+documentation say the real service does: server-assigned ``id``/``created``/``modified``, bearer tokens
+that expire, the ``X-SailPoint-Experimental: true`` header, 400/404 with SailPoint's error body, and
+JSON Patch (RFC 6902) in both the ``{"operations": [...]}`` and bare-array forms.
+
+In-process, for unit tests (no sockets; works with ``httpx.Client`` and ``httpx.AsyncClient``)::
+
+    from sailpoint_sim.testing import FakeSimService
+
+    fake = FakeSimService()
+    fake.seed(3)
+    transport = fake.transport()
+    # token via the OAuth endpoint (client_id / client_secret default to fake-client-id /
+    # fake-client-secret), or directly: token = fake.issue_token()
+
+Over real HTTP on loopback::
+
+    with FakeSimService().serve() as server:        # or: python -m sailpoint_sim.testing --port 0
+        base_url = server.url + "/v2025"
+
+Faults for reliability tests: ``fake.inject(status=429, retry_after=3)``, ``fake.inject("reset",
+operation="createSIMIntegration", when="after")``, ``fake.inject("html", status=502, times=2)``; see
+:class:`Fault`. ``fake.requests`` records what arrived (secrets redacted) and ``fake.writes`` every write
+that was applied, so a test can prove no POST or PATCH was applied twice.
+
+Out of process, the test-only admin endpoints under ``/__fake__/`` (no auth) do the same: ``POST
+/__fake__/faults`` (a Fault as JSON), ``GET /__fake__/requests``, ``GET /__fake__/writes``, ``GET
+/__fake__/integrations``, ``GET /__fake__/stats``, ``POST /__fake__/seed {"count": N}``, ``POST
+/__fake__/config {"latency": S, "delete_status": 200, "token_ttl": S}``, ``POST /__fake__/tokens {"token":
+T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``, ``POST /__fake__/reset``.
+Never expose this server beyond loopback.
+"""
+
+from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
+from ._server import FakeServer
+from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+from ._transport import FakeTransport
+
+__all__ = [
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "AppliedWrite",
+    "FakeServer",
+    "FakeSimService",
+    "FakeTransport",
+    "Fault",
+    "FaultKind",
+    "RecordedRequest",
+]

@@ -1,0 +1,92 @@
+"""The in-process carrier: an httpx transport (sync and async) that hands requests to the fake service."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._model import Reply, Request
+
+if TYPE_CHECKING:
+    from ._service import FakeSimService
+
+
+class _BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that yields its first part, then fails as a dropped connection would."""
+
+    def __init__(self, part: bytes, error: httpx.TransportError) -> None:
+        self._part = part
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._part
+        raise self._error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._part
+        raise self._error
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Serves a :class:`FakeSimService` inside the process: ``httpx.Client(transport=fake.transport())``
+    or ``httpx.AsyncClient(transport=fake.transport())``. No sockets; delays use ``time.sleep`` in sync
+    clients and ``asyncio.sleep`` in async ones. Connection faults surface as the errors httpx raises for
+    real connections (``httpx.ReadError``, ``httpx.RemoteProtocolError``)."""
+
+    def __init__(self, service: FakeSimService) -> None:
+        self._service = service
+
+    def __repr__(self) -> str:
+        return f"<FakeTransport for {self._service!r}>"
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of a sync client."""
+        exchange = self._service._begin(_to_fake(request, request.read()))
+        if exchange.delay_before > 0:
+            time.sleep(exchange.delay_before)
+        reply = self._service._finish(exchange)
+        if exchange.delay_after > 0:
+            time.sleep(exchange.delay_after)
+        return _to_httpx(reply, request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of an async client."""
+        exchange = self._service._begin(_to_fake(request, await request.aread()))
+        if exchange.delay_before > 0:
+            await asyncio.sleep(exchange.delay_before)
+        reply = self._service._finish(exchange)
+        if exchange.delay_after > 0:
+            await asyncio.sleep(exchange.delay_after)
+        return _to_httpx(reply, request)
+
+
+def _to_fake(request: httpx.Request, body: bytes) -> Request:
+    raw = tuple(request.headers.multi_items())
+    headers = {name.lower(): value for name, value in raw}
+    return Request(request.method, request.url.raw_path.decode("ascii"), headers, raw, body)
+
+
+def _to_httpx(reply: Reply, request: httpx.Request) -> httpx.Response:
+    headers = [*reply.headers, ("Content-Length", str(len(reply.body)))]
+    if reply.action == "reset":
+        raise httpx.ReadError("[Errno 104] Connection reset by peer (injected by the fake)", request=request)
+    if reply.action in ("reset_mid_body", "close_mid_body"):
+        error: httpx.TransportError
+        if reply.action == "reset_mid_body":
+            error = httpx.ReadError(
+                "[Errno 104] Connection reset by peer (injected by the fake)", request=request
+            )
+        else:
+            error = httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body (injected by the fake)",
+                request=request,
+            )
+        stream = _BrokenStream(reply.body[: len(reply.body) // 2], error)
+        return httpx.Response(reply.status, headers=headers, stream=stream, request=request)
+    if reply.status in (204, 304):
+        headers = reply.headers
+    return httpx.Response(reply.status, headers=headers, content=reply.body, request=request)
