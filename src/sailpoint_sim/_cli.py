@@ -46,6 +46,8 @@ configuration:
   Settings come from the flags or from SailPoint's environment variables SAIL_BASE_URL,
   SAIL_CLIENT_ID, SAIL_CLIENT_SECRET and SAIL_ACCESS_TOKEN (a ready bearer token). Prefer the
   environment for secrets: command-line flags are visible to other users in `ps`.
+  Credential flags replace the credential variables as a set (--client-secret alone does not
+  borrow SAIL_CLIENT_ID). SAIL_API_VERSION sets the API version path (default v2025).
   Secrets are never printed, in errors or in -v logs.
 
 exit codes:
