@@ -230,10 +230,10 @@ class BaseClient:
         return cls(**config_file_kwargs(path, overrides))
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, api_version={self.api_version!r}, "
-            f"auth={self.auth!r}, retry={self.retry!r}, patch_format={self.patch_format})"
-        )
+        # getattr: a repr must work even on an object whose __init__ raised half-way.
+        fields = ("base_url", "api_version", "auth", "retry", "patch_format")
+        shown = ", ".join(f"{name}={getattr(self, name, None)!r}" for name in fields)
+        return f"{type(self).__name__}({shown})"
 
     # -- request building -------------------------------------------------------------------------
 

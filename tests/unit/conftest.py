@@ -35,14 +35,15 @@ def api_factory(kind: str) -> ApiFactory:
         else:
             kwargs.setdefault("client_id", CLIENT_ID)
             kwargs.setdefault("client_secret", CLIENT_SECRET)
-        kwargs.setdefault("retry", policy(Sleeps()))
+        if "retry" not in kwargs:
+            kwargs["retry"] = policy(Sleeps(), max_retries=kwargs.pop("max_retries", None))
         base_url = kwargs.pop("base_url", BASE)
         if kind == "sync":
             transport = httpx.MockTransport(recorder)
             http = httpx.Client(transport=transport)
-            return Api(SimIntegrationsClient(base_url, http_client=http, **kwargs), recorder)
+            return Api(SimIntegrationsClient(base_url, http_client=http, **kwargs), recorder, http)
         transport = httpx.MockTransport(recorder)
         ahttp = httpx.AsyncClient(transport=transport)
-        return Api(AsyncSimIntegrationsClient(base_url, http_client=ahttp, **kwargs), recorder)
+        return Api(AsyncSimIntegrationsClient(base_url, http_client=ahttp, **kwargs), recorder, ahttp)
 
     return make

@@ -117,10 +117,14 @@ class Api:
     """Uniform access to a sync or async client: ``await api("get", id)``."""
 
     def __init__(
-        self, client: SimIntegrationsClient | AsyncSimIntegrationsClient, recorder: Recorder
+        self,
+        client: SimIntegrationsClient | AsyncSimIntegrationsClient,
+        recorder: Recorder,
+        http: httpx.Client | httpx.AsyncClient,
     ) -> None:
         self.client = client
         self.recorder = recorder
+        self.http = http
         self.is_async = isinstance(client, AsyncSimIntegrationsClient)
 
     async def __call__(self, method: str, *args: Any) -> Any:
