@@ -583,7 +583,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=(__doc__ or "").splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--dest", required=True, type=Path, help="folder of the host project to copy into")
+    # A string, not a Path: Path("") is ".", and an empty DEST (a bare `make vendor`) must not mean
+    # "here", which would drop a package into the sailpoint-sim checkout itself.
+    parser.add_argument("--dest", required=True, help="folder of the host project to copy into")
     parser.add_argument(
         "--package",
         default=DEFAULT_PACKAGE,
@@ -598,8 +600,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="replace the target even if this script did not write it, or it was edited",
     )
     args = parser.parse_args(argv)
-    if not str(args.dest).strip():
+    if not args.dest.strip():
         parser.error("--dest must not be empty (make vendor DEST=path)")
+    dest = Path(args.dest)
     # As run (relative to the working folder it ran in), and in a form that works from the root.
     script = Path(__file__).resolve()
     if script.is_relative_to(Path.cwd()):
@@ -607,13 +610,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     made_by = f"cd {shlex.quote(str(Path.cwd()))} && " + shlex.join(
         ["python", str(script), *(sys.argv[1:] if argv is None else argv)]
     )
-    options = ["--dest", str(args.dest.resolve()), "--package", args.package]
+    options = ["--dest", str(dest.resolve()), "--package", args.package]
     if args.with_testing:
         options.append("--with-testing")
     update = shlex.join(["python", "scripts/vendor.py", *options])
     try:
         target = vendor(
-            args.dest,
+            dest,
             args.package,
             with_testing=args.with_testing,
             force=args.force,

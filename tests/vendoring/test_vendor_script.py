@@ -178,6 +178,14 @@ def test_refuses_a_package_name_that_is_not_a_usable_identifier(
     assert list(host.iterdir()) == []
 
 
+def test_an_empty_dest_is_a_usage_error_not_the_current_folder(run_vendor: RunVendor, host: Path) -> None:
+    # `make vendor` without DEST passes --dest "": that must not vendor into the working folder.
+    result = run_vendor("--dest", "", "--package", "acme_sim", cwd=host)
+    assert result.returncode == 2
+    assert "--dest must not be empty" in result.stderr
+    assert list(host.iterdir()) == []
+
+
 def test_refuses_a_folder_it_did_not_write_unless_forced(run_vendor: RunVendor, host: Path) -> None:
     theirs = host / "acme_sim"
     theirs.mkdir()
