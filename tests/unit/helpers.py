@@ -80,7 +80,17 @@ class Recorder:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        self.requests.append(request)
+        # Keep a snapshot: httpx resends the same Request object (401 renewal, retries) after
+        # changing its headers in place.
+        self.requests.append(
+            httpx.Request(
+                request.method,
+                request.url,
+                headers=request.headers.copy(),
+                content=request.content,
+                extensions=dict(request.extensions),
+            )
+        )
         if request.url.path == "/oauth/token":
             return self.token(request)
         return self.api(request)
