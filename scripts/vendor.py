@@ -116,7 +116,9 @@ class _Source:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True)
+        # Lines as ast and tokenize count them (at "\n"); str.splitlines would also split at form
+        # feeds and other separators that may sit inside strings and comments, shifting every offset.
+        self.lines = io.StringIO(text).readlines()
         self.starts = [0]
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
@@ -246,10 +248,11 @@ def _module_tokens(tokens: Sequence[tokenize.TokenInfo], source: _Source, start:
 # Checks on the finished copy
 
 
-def _optional_import(parents: list[ast.AST]) -> bool:
-    """True inside `try: ... except ImportError` (an import the module can live without)."""
-    for parent in parents:
-        if isinstance(parent, ast.Try):
+def _optional_import(node: ast.AST, parents: list[ast.AST]) -> bool:
+    """True in the body of `try: ... except ImportError` (an import the module can live without)."""
+    path = [*parents, node]
+    for depth, parent in enumerate(parents):
+        if isinstance(parent, ast.Try) and any(child is path[depth + 1] for child in parent.body):
             for handler in parent.handlers:
                 names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
                 if any(
@@ -283,7 +286,7 @@ def dependency_problems(copy: Path, root_name: str, allowed: set[str]) -> list[s
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
             for name in names:
-                if name.split(".")[0] not in permitted and not _optional_import(parents):
+                if name.split(".")[0] not in permitted and not _optional_import(node, parents):
                     problems.append((relative, line, f"imports {name}"))
             if isinstance(node, ast.Call) and node.args:
                 func = node.func

@@ -338,6 +338,15 @@ def test_non_ascii_text_before_an_import_does_not_shift_the_edit(vendor_module: 
     )
 
 
+def test_line_separators_inside_strings_do_not_shift_the_edit(vendor_module: ModuleType) -> None:
+    # Form feed and U+2028 split lines for str.splitlines() but not for ast and tokenize.
+    source = 'DOC = "a\x0cb\u2028c"\r\nfrom sailpoint_sim_client import types  # keep\r\n'
+    assert (
+        vendor_module.rewrite_imports(source, (), "acme_sim")
+        == 'DOC = "a\x0cb\u2028c"\r\nfrom ._generated import types  # keep\r\n'
+    )
+
+
 def test_unparsable_source_is_a_vendor_error(vendor_module: ModuleType) -> None:
     with pytest.raises(vendor_module.VendorError, match="cannot parse"):
         vendor_module.rewrite_imports("def broken(:\n", (), "acme_sim")
@@ -424,6 +433,10 @@ def test_dependency_check_names_foreign_imports_and_metadata_lookups(
                 h2 = None
             import requests
             from sailpoint_sim_client import models
+            try:
+                import json
+            except ImportError:
+                import simplejson as json  # the fallback is a real dependency
             """
         )
     )
@@ -437,6 +450,7 @@ def test_dependency_check_names_foreign_imports_and_metadata_lookups(
     assert problems == [
         "acme_sim/a.py:9: imports requests",
         "acme_sim/a.py:10: imports sailpoint_sim_client",
+        "acme_sim/a.py:14: imports simplejson",
         "acme_sim/b.py:2: version('sailpoint-sim') looks up the original package, not the copy "
         "(a vendored copy is not an installed distribution)",
         "acme_sim/b.py:3: import_module('sailpoint_sim_client.models') looks up the original package, "
