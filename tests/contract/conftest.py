@@ -18,4 +18,5 @@ def contract() -> Contract:
 @pytest.fixture(scope="session")
 def package() -> ModuleType:
     """The committed generated package."""
-    return sailpoint_sim_client
+    module: ModuleType = sailpoint_sim_client
+    return module

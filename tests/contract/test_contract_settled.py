@@ -173,6 +173,8 @@ def test_error_bodies_with_unlisted_locale_origin(
     body = error_body(locale_origin)
     parsed = check_round_trip(contract, package, ERROR, body)
     assert isinstance(parsed, ErrorResponseDto)
+    assert isinstance(parsed.messages, list)
+    assert isinstance(parsed.causes, list)
     origin = parsed.messages[0].locale_origin
     if locale_origin == "DEFAULT":
         assert origin is LocaleOrigin.DEFAULT
@@ -216,6 +218,7 @@ def test_unknown_fields_round_trip_at_every_level(contract: Contract, package: M
     assert parsed.owner_ref.additional_properties == {"email": "support@example.com"}
     assert isinstance(parsed.provisioning_config, ProvisioningConfig)
     assert parsed.provisioning_config.additional_properties == {"retryPolicy": {"attempts": 3}}
+    assert isinstance(parsed.provisioning_config.managed_resource_refs, list)
     source = parsed.provisioning_config.managed_resource_refs[0]
     assert isinstance(source, SourceReference)
     assert source.additional_properties == {"connector": "servicenow"}
@@ -231,6 +234,7 @@ def test_unknown_fields_in_a_request_round_trip(contract: Contract, package: Mod
     parsed = check_round_trip(contract, package, DETAILS, body)
     assert isinstance(parsed, SimIntegrationDetails)
     assert parsed.additional_properties == {"futureField": [1, "two", None]}
+    assert isinstance(parsed.before_provisioning_rule, BeforeProvisioningRuleRef)
     assert parsed.before_provisioning_rule.additional_properties == {"description": "kept"}
 
 
@@ -250,6 +254,7 @@ def test_a_response_with_everything_at_once_loses_nothing(contract: Contract, pa
     body = everything_at_once(contract)
     parsed = check_round_trip(contract, package, SDID, body, validate=False)
     assert isinstance(parsed, ServiceDeskIntegrationDto)
+    assert isinstance(parsed.before_provisioning_rule, BeforeProvisioningRuleRef)
     assert parsed.before_provisioning_rule.type_ == "NEW_KIND"
     assert parsed.attributes is None
     assert parsed.to_dict()["created"] == "2023-01-03T21:16:22.432Z"
