@@ -1,10 +1,12 @@
 """Run inside the clean interpreter (`python -I -S`) by the vendoring tests; not a test module.
 
     python -I -S clean_probe.py CLEAN_SITE HOST PACKAGE lifecycle BASE_URL CLIENT_ID CLIENT_SECRET
+    python -I -S clean_probe.py CLEAN_SITE HOST PACKAGE with-testing
     python -I -S clean_probe.py CLEAN_SITE HOST PACKAGE cli ARG...
 
 Only the standard library may be imported at the top: the point is to see what the vendored copy
-pulls in by itself. `lifecycle` prints one JSON object of observations; `cli` runs the vendored
+pulls in by itself. `lifecycle` prints one JSON object of observations (`with-testing` too, against
+the copy's own fake service, served on loopback from this process); `cli` runs the vendored
 package's `__main__` (what `python -m PACKAGE ARG...` does in a host project).
 """
 
@@ -81,6 +83,11 @@ def main() -> int:
     sys.path[:0] = [clean_site, host]
     if mode == "lifecycle":
         print(json.dumps(lifecycle(package, Path(clean_site), Path(host), *rest)))
+        return 0
+    if mode == "with-testing":
+        fake = importlib.import_module(f"{package}.testing")
+        with fake.FakeSimService(client_id="id", client_secret="secret").serve() as server:
+            print(json.dumps(lifecycle(package, Path(clean_site), Path(host), server.url, "id", "secret")))
         return 0
     if mode == "cli":
         print("ISOLATION " + json.dumps(_isolation()), file=sys.stderr, flush=True)

@@ -83,17 +83,31 @@ def _top_level(distribution: str) -> set[Path]:
     return found
 
 
+def _site(folder: Path, distributions: tuple[str, ...]) -> Path:
+    """Fill `folder` with links to `distributions` and their requirements, and nothing else."""
+    for distribution in sorted(_closure(distributions)):
+        for location in _top_level(distribution):
+            (folder / location.name).symlink_to(location, target_is_directory=location.is_dir())
+    names = {p.name for p in folder.iterdir()}
+    # Guard the guard: the folder must not leak the packages the copy must do without.
+    assert not names & {"sailpoint_sim", "sailpoint_sim_client"}, names
+    assert {"httpx", "attrs", "attr"} <= names, names
+    return folder
+
+
 @pytest.fixture(scope="session")
 def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding links to httpx, attrs and their requirements, and nothing else."""
-    site = tmp_path_factory.mktemp("clean-site")
-    for distribution in sorted(_closure(RUNTIME_DISTRIBUTIONS)):
-        for location in _top_level(distribution):
-            (site / location.name).symlink_to(location, target_is_directory=location.is_dir())
-    names = {p.name for p in site.iterdir()}
-    # Guard the guard: the folder must not leak what the copy must do without.
-    assert not names & {"sailpoint_sim", "sailpoint_sim_client", "jsonpatch.py", "jsonpointer.py"}, names
-    assert {"httpx", "attrs", "attr"} <= names, names
+    site = _site(tmp_path_factory.mktemp("clean-site"), RUNTIME_DISTRIBUTIONS)
+    assert not {"jsonpatch.py", "jsonpointer.py"} & {p.name for p in site.iterdir()}
+    return site
+
+
+@pytest.fixture(scope="session")
+def testing_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clean site plus the `testing` extra (jsonpatch), for a copy made with --with-testing."""
+    site = _site(tmp_path_factory.mktemp("testing-site"), (*RUNTIME_DISTRIBUTIONS, "jsonpatch"))
+    assert {"jsonpatch.py", "jsonpointer.py"} <= {p.name for p in site.iterdir()}
     return site
 
 
@@ -102,14 +116,22 @@ CleanPython = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def clean_python(clean_site: Path) -> CleanPython:
-    """Run a probe script in the clean interpreter with `host` (the vendoring DEST) importable."""
+    """Run a probe script in the clean interpreter with `host` (the vendoring DEST) importable.
+
+    `site=` swaps the folder of dependencies (e.g. for the testing_site fixture).
+    """
 
     def run(
-        probe: Path, host: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+        probe: Path,
+        host: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        site: Path = clean_site,
+        timeout: float = 120,
     ) -> subprocess.CompletedProcess[str]:
         # -I ignores PYTHON* variables but not others (the CLI reads SAIL_*), so extra ones are added.
         return subprocess.run(
-            [sys.executable, "-I", "-S", str(probe), str(clean_site), str(host), *args],
+            [sys.executable, "-I", "-S", str(probe), str(site), str(host), *args],
             cwd=host,
             env={**os.environ, **(env or {})},
             capture_output=True,

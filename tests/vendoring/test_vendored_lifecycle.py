@@ -121,6 +121,25 @@ def test_vendored_copy_runs_the_lifecycle_without_the_original_packages(
     ]
 
 
+def test_copy_with_testing_serves_its_own_fake_with_only_the_testing_extra_added(
+    run_vendor: RunVendor, host: Path, clean_python: CleanPython, testing_site: Path
+) -> None:
+    result = run_vendor("--dest", str(host), "--package", PACKAGE, "--with-testing")
+    assert result.returncode == 0, result.stderr
+    run = clean_python(PROBE, host, PACKAGE, "with-testing", site=testing_site)
+    assert run.returncode == 0, run.stderr
+    observed = json.loads(run.stdout)
+    assert observed["unreachable"] == {
+        "sailpoint_sim": True,
+        "sailpoint_sim_client": True,
+        "jsonpatch": False,  # the extra is there, and the copy's fake service uses it
+        "jsonpointer": False,
+    }
+    assert observed["got_description"] == "patched"
+    assert observed["after_delete"] == f"{PACKAGE}._errors.NotFoundError"
+    assert observed["foreign_modules"] == []
+
+
 def test_vendored_cli_reports_the_source_version_and_runs_the_lifecycle(
     vendored: Path, clean_python: CleanPython, fake_url: str, tmp_path: Path
 ) -> None:
