@@ -142,8 +142,12 @@ def load_document(path: Path, label: str) -> Document:
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecDiffError(f"cannot read {label} {str(path)!r}: {exc.__class__.__name__}: {exc}") from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        if text.lstrip().startswith("{"):
+            data = json.loads(text)  # a JSON bundle; PyYAML (YAML 1.1) misreads some valid JSON
+        else:
+            # The full v2025 bundle is megabytes of YAML: libyaml's loader, when present, is much faster.
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError) as exc:
         raise SpecDiffError(f"{label} {str(path)!r} is not valid YAML/JSON: {exc}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get("paths"), Mapping):
         raise SpecDiffError(f"{label} {str(path)!r} is not an OpenAPI document (no `paths` mapping)")

@@ -7,6 +7,7 @@ copy, and check the one line that must appear and the exit status.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -513,6 +514,40 @@ def test_real_fragment_against_upstream_subset(capsys: pytest.CaptureFixture[str
     assert "x-settled at document root" in out
     # Every difference with the published contract is deliberate: a new one must get a marker (or a fix).
     assert status == spec_diff.EXIT_OK, unsettled_block(out)
+
+
+@pytest.mark.skipif(
+    not SHARED_UPSTREAM.exists(), reason=f"upstream reference data not present: {SHARED_UPSTREAM}"
+)
+def test_real_fragment_against_a_per_resource_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same upstream text in the per-resource layout (/sim-integrations/v1..., operationIds ending in
+    # V1, as JSON): the same seven matches and the same verdict.
+    upstream = yaml.safe_load(SHARED_UPSTREAM.read_text(encoding="utf-8"))
+    upstream["paths"] = {
+        path.replace("/sim-integrations", "/sim-integrations/v1", 1): item
+        for path, item in upstream["paths"].items()
+    }
+    for item in upstream["paths"].values():
+        for operation in item.values():
+            operation["operationId"] += "V1"
+    per_resource = tmp_path / "sim-integrations-v1.json"
+    per_resource.write_text(json.dumps(upstream), encoding="utf-8")
+    status = spec_diff.main([str(per_resource), "--fragment", str(REAL_FRAGMENT)])
+    out = unwrap(capsys.readouterr().out)
+    assert "= PATCH /sim-integrations/v1/{id}/beforeProvisioningRule (matched by path)" in out
+    assert out.count("(matched by path)") == 7
+    assert "- DELETE /sim-integrations/{id} response 204: response" in out
+    assert status == spec_diff.EXIT_OK, unsettled_block(out)
+
+
+def test_json_upstream_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    as_json = tmp_path / "upstream.json"
+    as_json.write_text(json.dumps(fixture("upstream.yaml"), indent=2), encoding="utf-8")
+    status = spec_diff.main([str(as_json), "--fragment", str(FIXTURES / "fragment.yaml")])
+    assert "1 difference(s): 1 settled on purpose, 0 not settled." in capsys.readouterr().out
+    assert status == spec_diff.EXIT_OK
 
 
 def test_fragment_against_itself_has_no_differences(capsys: pytest.CaptureFixture[str]) -> None:
