@@ -403,8 +403,14 @@ class Comparer:
     # -- operations --------------------------------------------------------------------------------
 
     def compare_all(self, matches: Sequence[Match], added: Sequence[Operation]) -> None:
+        # An operation upstream added has no node in the fragment; its nearest fragment ancestor is the
+        # path item of the same (normalized) path, if the fragment has one.
+        frag_items = {
+            normalize_path(str(path)): (str(path), item) for path, item in self.frag.data["paths"].items()
+        }
         for op in added:
-            settled = _marker(self.frag.data["paths"].get(op.path), op.label) if op.path else None
+            frag_path, frag_item = frag_items.get(normalize_path(op.path), ("", None))
+            settled = _marker(frag_item, frag_path)
             self.add(
                 "added", op.label, op.label, f"operation {op.node.get('operationId', '')}".rstrip(), settled
             )

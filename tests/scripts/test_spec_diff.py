@@ -401,6 +401,21 @@ def test_marker_on_a_response_settles_it(tmp_path: Path, capsys: pytest.CaptureF
     assert "- GET /sim-integrations/{id} response 404: response" in out
 
 
+def test_marker_on_a_path_item_settles_an_added_operation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(up: Doc) -> None:
+        up["paths"][GET]["delete"] = {"tags": ["SIM Integrations"], "operationId": "deleteSIMIntegration"}
+
+    def settle(frag: Doc) -> None:
+        frag["paths"]["/sim-integrations/{id}"]["x-settled"] = "DELETE is left out on purpose."
+
+    status, out = run(tmp_path, capsys, change, settle)
+    assert f"+ DELETE {GET}: operation deleteSIMIntegration" in out
+    assert "(x-settled at /sim-integrations/{id}): DELETE is left out on purpose." in out
+    assert status == spec_diff.EXIT_OK
+
+
 def test_root_marker_settles_security_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def change(up: Doc) -> None:
         up["paths"][GET]["get"]["security"] = [{"userAuth": ["idn:service-desk-integration:read"]}]
