@@ -37,7 +37,7 @@ def _isolation() -> dict[str, Any]:
 
 def _foreign_modules(package: str, clean_site: Path) -> list[str]:
     """Loaded top-level modules that are not stdlib, the copy, or in the clean site."""
-    allowed = set(sys.stdlib_module_names) | {package, "__main__", "__mp_main__"}
+    allowed = set(sys.stdlib_module_names) | {package.split(".")[0], "__main__", "__mp_main__"}
     allowed |= {p.name.split(".")[0] for p in clean_site.iterdir()}
     return sorted({name.split(".")[0] for name in sys.modules} - allowed)
 

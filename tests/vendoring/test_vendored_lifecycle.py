@@ -84,10 +84,25 @@ def vendored(run_vendor: RunVendor, host: Path) -> Path:
     return host
 
 
+@pytest.mark.parametrize(
+    ("where", "module"),
+    [
+        pytest.param("", PACKAGE, id="top-level"),
+        # Inside a package of the host (myproj/_vendor/sim): the rewritten imports are relative.
+        pytest.param("myproj/_vendor", "myproj._vendor.sim", id="nested-in-host-package"),
+    ],
+)
 def test_vendored_copy_runs_the_lifecycle_without_the_original_packages(
-    vendored: Path, clean_python: CleanPython, fake_url: str
+    run_vendor: RunVendor, host: Path, clean_python: CleanPython, fake_url: str, where: str, module: str
 ) -> None:
-    result = clean_python(PROBE, vendored, PACKAGE, "lifecycle", fake_url, CLIENT_ID, CLIENT_SECRET)
+    dest = host / where
+    for folder in [dest, *dest.parents][: len(Path(where).parts)]:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "__init__.py").touch()
+    vendored = run_vendor("--dest", str(dest), "--package", module.rsplit(".", 1)[-1])
+    assert vendored.returncode == 0, vendored.stderr
+
+    result = clean_python(PROBE, host, module, "lifecycle", fake_url, CLIENT_ID, CLIENT_SECRET)
     assert result.returncode == 0, result.stderr
     observed = json.loads(result.stdout)
 
@@ -97,18 +112,18 @@ def test_vendored_copy_runs_the_lifecycle_without_the_original_packages(
         ("sailpoint_sim", "sailpoint_sim_client", "jsonpatch", "jsonpointer"), True
     )
     # It was the copy that ran, with the generated models nested inside it.
-    assert observed["package_file"] == f"{PACKAGE}/__init__.py"
+    assert observed["package_file"] == module.replace(".", "/") + "/__init__.py"
     namespace: dict[str, object] = {}
     exec((Path(__file__).parents[2] / "src/sailpoint_sim/_version.py").read_text(), namespace)
     assert observed["version"] == namespace["__version__"]
-    assert observed["created_type"].startswith(f"{PACKAGE}._generated.models.")
+    assert observed["created_type"].startswith(f"{module}._generated.models.")
 
     # The lifecycle itself.
     assert observed["created"]["name"] == "vendored-lifecycle" and observed["created"]["id"]
     assert observed["got_name"] == "vendored-lifecycle"
     assert observed["patched_description"] == "patched"
     assert observed["got_description"] == "patched"
-    assert observed["after_delete"] == f"{PACKAGE}._errors.NotFoundError"
+    assert observed["after_delete"] == f"{module}._errors.NotFoundError"
     # Nothing but the standard library, httpx, attrs (and what they need) and the copy was loaded.
     assert observed["foreign_modules"] == []
     assert CLIENT_SECRET not in result.stdout + result.stderr
