@@ -845,8 +845,9 @@ def render(
     frag_path: Path,
     up_path: Path,
     width: int = 100,
+    only_unsettled: bool = False,
 ) -> str:
-    """The human-readable report."""
+    """The human-readable report (settled differences left out with `only_unsettled`, counted still)."""
     lines = [
         f"spec-diff: fragment {frag_path}",
         f"       vs upstream {up_path}",
@@ -866,7 +867,8 @@ def render(
     groups: dict[str, list[Difference]] = {}
     # Operations first (fragment order), then the named schemas in the order they were reached.
     for difference in sorted(differences, key=lambda d: d.subject.startswith("schema ")):
-        groups.setdefault(difference.subject, []).append(difference)
+        if not (only_unsettled and difference.settled is not None):
+            groups.setdefault(difference.subject, []).append(difference)
     for subject, items in groups.items():
         lines += ["", subject]
         unsettled = [d for d in items if d.settled is None]
@@ -926,6 +928,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_FRAGMENT,
         help=f"fragment to compare (default: {DEFAULT_FRAGMENT})",
     )
+    parser.add_argument(
+        "--only-unsettled", action="store_true", help="list only the differences no x-settled marker covers"
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
@@ -943,7 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpecDiffError as exc:
         print(f"spec-diff: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(render(differences, matches, args.fragment, up_path))
+    sys.stdout.write(render(differences, matches, args.fragment, up_path, only_unsettled=args.only_unsettled))
     return EXIT_UNSETTLED if any(d.settled is None for d in differences) else EXIT_OK
 
 

@@ -433,6 +433,24 @@ def test_root_marker_settles_security_only(tmp_path: Path, capsys: pytest.Captur
     assert status == spec_diff.EXIT_UNSETTLED
 
 
+def test_only_unsettled_leaves_settled_differences_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(up: Doc) -> None:
+        integration(up)["properties"]["state"]["enum"] = ["ACTIVE"]
+
+    status, full = run(tmp_path, capsys, change)
+    assert "- Integration.note: field (string)" in full
+    status_short = spec_diff.main(
+        [str(tmp_path / "upstream.yaml"), "--fragment", str(tmp_path / "fragment.yaml"), "--only-unsettled"]
+    )
+    short = unwrap(capsys.readouterr().out)
+    assert "- Integration.note" not in short
+    assert '- Integration.state: enum values "DISABLED"' in unsettled_block(short)
+    assert "2 difference(s): 1 settled on purpose, 1 not settled." in short
+    assert status == status_short == spec_diff.EXIT_UNSETTLED
+
+
 def test_no_list_of_exceptions_in_the_script() -> None:
     # Settling is read from the fragment: the script must not know any schema or field by name.
     source = SCRIPT.read_text(encoding="utf-8")
