@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
@@ -26,15 +29,9 @@ SPEC = Path("spec/sim-integrations.v2025.yaml")
 MODEL = f"generated/{PACKAGE}/models/service_desk_integration_dto.py"
 
 
-def run_check(root: Path) -> subprocess.CompletedProcess[str]:
-    """Run `generate.py --check` of the tree at `root`, as `make check-generated` does."""
-    return subprocess.run(
-        [sys.executable, str(root / "scripts" / "generate.py"), "--check"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def check_command(root: Path) -> list[str]:
+    """`generate.py --check` of the tree at `root`, as `make check-generated` runs it."""
+    return [sys.executable, str(root / "scripts" / "generate.py"), "--check"]
 
 
 def reported(result: subprocess.CompletedProcess[str]) -> list[str]:
@@ -42,15 +39,83 @@ def reported(result: subprocess.CompletedProcess[str]) -> list[str]:
     return re.findall(r"^  (generated/\S+)$", result.stderr, flags=re.MULTILINE)
 
 
-@pytest.fixture
-def copy_root(tmp_path: Path) -> Path:
+def copy_tree(root: Path) -> Path:
     """A throwaway copy of what the check reads: spec/, scripts/generate.py and generated/."""
-    root = tmp_path / "repo"
     (root / "scripts").mkdir(parents=True)
     shutil.copytree(ROOT / "spec", root / "spec")
     shutil.copy2(ROOT / "scripts" / "generate.py", root / "scripts" / "generate.py")
     shutil.copytree(ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__"))
     return root
+
+
+def flip_one_byte(path: Path, offset: int) -> None:
+    """Change exactly one byte (an ASCII letter's case) at or after `offset`."""
+    data = bytearray(path.read_bytes())
+    index = next(i for i in range(offset, len(data)) if chr(data[i]).isalpha() and data[i] < 128)
+    data[index] ^= 0x20  # 'a' <-> 'A'
+    path.write_bytes(bytes(data))
+
+
+def unchanged(root: Path) -> None:
+    """Nothing: the copy itself must check clean."""
+
+
+def byte_in_generated(root: Path) -> None:
+    model = root / MODEL
+    flip_one_byte(model, model.read_bytes().index(b'"""') + 3)  # inside the class docstring
+
+
+def byte_in_fragment(root: Path) -> None:
+    # A letter of ServiceDeskIntegrationDto's description, which lands in the model's docstring.
+    spec_file = root / SPEC
+    data = spec_file.read_bytes()
+    description = yaml.safe_load(data)["components"]["schemas"]["ServiceDeskIntegrationDto"]["description"]
+    schema_start = data.index(b"\n    ServiceDeskIntegrationDto:")
+    flip_one_byte(spec_file, data.index(description[:40].encode(), schema_start))
+
+
+def newline_in_fragment(root: Path) -> None:
+    # Changes no generated code at all: only the stamp's spec sha256 can notice.
+    spec_file = root / SPEC
+    spec_file.write_bytes(spec_file.read_bytes() + b"\n")
+
+
+def stale_file(root: Path) -> None:
+    (root / "generated" / PACKAGE / "models" / "stale_model.py").write_text(
+        "# left over from an older spec\n"
+    )
+
+
+def missing_file(root: Path) -> None:
+    (root / MODEL).unlink()
+
+
+SCENARIOS: dict[str, Callable[[Path], None]] = {
+    "committed": unchanged,  # the real tree, not a copy (see below)
+    "unchanged": unchanged,
+    "byte_in_generated": byte_in_generated,
+    "byte_in_fragment": byte_in_fragment,
+    "newline_in_fragment": newline_in_fragment,
+    "stale_file": stale_file,
+    "missing_file": missing_file,
+}
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """The check's outcome for every scenario; the runs are independent, so they share the cores."""
+    base = tmp_path_factory.mktemp("drift")
+
+    def run(name: str) -> subprocess.CompletedProcess[str]:
+        if name == "committed":
+            root = ROOT  # read only: the check regenerates into a temporary folder of its own
+        else:
+            root = copy_tree(base / name)
+            SCENARIOS[name](root)
+        return subprocess.run(check_command(root), cwd=root, capture_output=True, text=True, timeout=300)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return dict(zip(SCENARIOS, pool.map(run, SCENARIOS), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -63,68 +128,54 @@ def generate() -> ModuleType:
     return module
 
 
-def flip_one_byte(path: Path, offset: int) -> None:
-    """Change exactly one byte (an ASCII letter's case) at or after `offset`."""
-    data = bytearray(path.read_bytes())
-    index = next(i for i in range(offset, len(data)) if chr(data[i]).isalpha() and data[i] < 128)
-    data[index] ^= 0x20  # 'a' <-> 'A'
-    path.write_bytes(bytes(data))
-
-
-def test_committed_tree_is_up_to_date() -> None:
-    # Reads the real tree; writes only to a temporary folder of its own.
-    result = run_check(ROOT)
+def test_committed_tree_is_up_to_date(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checks["committed"]
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
 
 
-def test_an_unchanged_copy_passes(copy_root: Path) -> None:
-    result = run_check(copy_root)
+def test_an_unchanged_copy_passes(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checks["unchanged"]
     assert result.returncode == 0, result.stderr
 
 
-def test_one_byte_changed_under_generated_fails_naming_the_file(copy_root: Path) -> None:
-    model = copy_root / MODEL
-    flip_one_byte(model, model.read_bytes().index(b'"""') + 3)  # inside the class docstring
-    result = run_check(copy_root)
+def test_one_byte_changed_under_generated_fails_naming_the_file(
+    checks: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = checks["byte_in_generated"]
     assert result.returncode == 1
     assert reported(result) == [MODEL]
     assert "make generate" in result.stderr
 
 
-def test_one_byte_changed_in_the_fragment_without_regenerating_fails(copy_root: Path) -> None:
-    spec_file = copy_root / SPEC
-    # A letter of ServiceDeskIntegrationDto's description: it lands in the model's docstring.
-    data = spec_file.read_bytes()
-    description = yaml.safe_load(data)["components"]["schemas"]["ServiceDeskIntegrationDto"]["description"]
-    schema_start = data.index(b"\n    ServiceDeskIntegrationDto:")
-    flip_one_byte(spec_file, data.index(description[:40].encode(), schema_start))
-    result = run_check(copy_root)
+def test_one_byte_changed_in_the_fragment_without_regenerating_fails(
+    checks: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = checks["byte_in_fragment"]
     assert result.returncode == 1
     names = reported(result)
     assert MODEL in names
     assert "generated/GENERATED.md" in names  # the stamp's spec sha256 no longer matches
 
 
-def test_a_change_invisible_in_code_is_still_caught_by_the_stamp(copy_root: Path) -> None:
-    spec_file = copy_root / SPEC
-    spec_file.write_bytes(spec_file.read_bytes() + b"\n")
-    result = run_check(copy_root)
+def test_a_change_invisible_in_code_is_still_caught_by_the_stamp(
+    checks: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = checks["newline_in_fragment"]
     assert result.returncode == 1
     assert reported(result) == ["generated/GENERATED.md"]
 
 
-def test_a_stale_file_under_generated_is_reported(copy_root: Path) -> None:
-    stale = copy_root / "generated" / PACKAGE / "models" / "stale_model.py"
-    stale.write_text("# left over from an older spec\n")
-    result = run_check(copy_root)
+def test_a_stale_file_under_generated_is_reported(
+    checks: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = checks["stale_file"]
     assert result.returncode == 1
     assert reported(result) == [f"generated/{PACKAGE}/models/stale_model.py"]
 
 
-def test_a_missing_generated_file_is_reported(copy_root: Path) -> None:
-    (copy_root / MODEL).unlink()
-    result = run_check(copy_root)
+def test_a_missing_generated_file_is_reported(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    result = checks["missing_file"]
     assert result.returncode == 1
     assert reported(result) == [MODEL]
 
