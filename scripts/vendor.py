@@ -57,7 +57,8 @@ IMPORT_MAP: dict[str, tuple[str, ...]] = {
 }
 DISTRIBUTION = "sailpoint-sim"
 MARKER_FILE = "VENDORED.md"
-# First line of VENDORED.md. Its presence is how the script knows a folder is its own.
+# First line of VENDORED.md. Its presence is how the script knows a folder is its own: keep it
+# unchanged, or copies made by earlier versions are no longer recognized.
 MARKER = "<!-- written by sailpoint-sim scripts/vendor.py: replaced whole by the next update -->"
 MANIFEST_FENCE = "```sha256"
 IGNORED_NAMES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
@@ -574,7 +575,12 @@ def vendor(dest: Path, package: str, *, with_testing: bool, force: bool, command
             target.unlink()
         elif target.exists():
             target.rename(retired)
-        copy.rename(target)
+        try:
+            copy.rename(target)
+        except BaseException:
+            if retired.exists():  # put the previous copy back rather than delete it with the staging
+                retired.rename(target)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

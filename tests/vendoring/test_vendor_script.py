@@ -473,3 +473,23 @@ def test_copy_tree_leaves_out_caches_and_skipped_folders(vendor_module: ModuleTy
     shutil.rmtree(tmp_path / "out")
     vendor_module._copy_tree(source, tmp_path / "out", skip_top=set())
     assert _files(tmp_path / "out") == {"sub/m.py", "py.typed", "testing/fake.py"}
+
+
+def test_a_failed_swap_keeps_the_previous_copy(
+    vendor_module: ModuleType, host: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert vendor_module.main(["--dest", str(host), "--package", "acme_sim"]) == 0
+    before = {name: (host / "acme_sim" / name).read_bytes() for name in _files(host / "acme_sim")}
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        # Moving the new copy into place fails (say, the disk filled up); other moves work.
+        if Path(target) == host / "acme_sim" and self.name == "acme_sim":
+            raise OSError("no space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="no space left"):
+        vendor_module.vendor(host, "acme_sim", with_testing=False, force=False, commands=("made", "update"))
+    assert {name: (host / "acme_sim" / name).read_bytes() for name in _files(host / "acme_sim")} == before
+    assert [p.name for p in host.iterdir()] == ["acme_sim"]
