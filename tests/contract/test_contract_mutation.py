@@ -146,3 +146,22 @@ def _carries(value: Any, field: str) -> bool:
     if isinstance(value, list):
         return any(_carries(item, field) for item in value)
     return isinstance(value, dict) and field in value
+
+
+# Cheap companions: each step of the check rejects what it is there to reject, on the real package.
+
+
+def test_the_check_rejects_a_body_the_fragment_does_not_allow(
+    contract: Contract, package: ModuleType
+) -> None:
+    with pytest.raises(ContractViolation, match="invalid against"):
+        check_round_trip(contract, package, "/components/schemas/ServiceDeskIntegrationDto", {"sources": [1]})
+
+
+def test_the_check_rejects_a_body_that_is_not_written_back_exactly(
+    contract: Contract, package: ModuleType
+) -> None:
+    # Valid, parsed and typed, but written back as `...Z`: the text differs from what was read.
+    body = {"name": "n", "created": "2015-05-28T14:07:17+00:00"}
+    with pytest.raises(ContractViolation, match="to_dict"):
+        check_round_trip(contract, package, "/components/schemas/ServiceDeskIntegrationDto", body)
