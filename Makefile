@@ -55,9 +55,9 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench.py
 
-## Copy the client into another code base: make vendor DEST=path [PACKAGE=name]
+## Copy the client into another code base: make vendor DEST=path [PACKAGE=name] [FORCE=1] [WITH_TESTING=1]
 vendor: $(STAMP)
-	$(PY) scripts/vendor.py --dest "$(DEST)" $(if $(PACKAGE),--package "$(PACKAGE)")
+	$(PY) scripts/vendor.py --dest "$(DEST)" $(if $(PACKAGE),--package "$(PACKAGE)") $(if $(FORCE),--force) $(if $(WITH_TESTING),--with-testing)
 
 ## Compare the fragment with a SailPoint spec: make spec-diff UPSTREAM=file
 spec-diff: $(STAMP)
