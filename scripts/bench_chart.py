@@ -1,0 +1,99 @@
+"""Draws the benchmark chart: ``python scripts/bench_chart.py results.json chart.png``.
+
+Run by ``scripts/bench.py`` with the interpreter of its plotting venv (.tools/bench-venvs/plot), which
+has matplotlib from requirements-bench.txt: matplotlib is a benchmark-only dependency.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import bench_report
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # after choosing the backend
+
+
+def draw(data: dict[str, Any], target: Path) -> None:
+    """Three panels: per-call cost as a multiple of the floor, import time, concurrency wall time."""
+    summary = bench_report.summarize(data)
+    labels: dict[str, str] = data["clients"]
+    fig, (calls_ax, import_ax, conc_ax) = plt.subplots(
+        3, 1, figsize=(12, 13), gridspec_kw={"height_ratios": [3, 2, 1.2]}
+    )
+
+    workloads = [*bench_report.workloads_in_order(data), "construct a client"]
+    clients = [key for key in labels if key != "floor"]
+    width = 0.8 / max(len(clients), 1)
+    for n, key in enumerate(clients):
+        ratios: list[float] = []
+        for workload in workloads:
+            section = "construct" if workload == "construct a client" else "calls"
+            floor = summary.get(section, {}).get(workload, {}).get("floor")
+            value = summary.get(section, {}).get(workload, {}).get(key)
+            ratios.append(value["median"] / floor["median"] if value and floor else float("nan"))
+        xs = [i + (n - (len(clients) - 1) / 2) * width for i in range(len(workloads))]
+        calls_ax.bar(xs, ratios, width, label=labels[key])
+    calls_ax.axhline(1.0, color="black", linewidth=1, label="raw httpx (floor) = 1")
+    calls_ax.set_yscale("log")
+    calls_ax.set_xticks(range(len(workloads)))
+    calls_ax.set_xticklabels(
+        [w.replace(" beforeProvisioningRule", "\nbeforeProvisioningRule") for w in workloads]
+    )
+    calls_ax.set_ylabel("median time / floor (log scale)")
+    calls_ax.set_title("Per-call cost as a multiple of raw httpx + json.loads (lower is better)")
+    calls_ax.legend(fontsize=8, ncol=2)
+    calls_ax.grid(axis="y", which="both", alpha=0.3)
+
+    imports = summary.get("import", {})
+    names = [entry["label"] for entry in data["imports"] if entry["label"] in imports]
+    times = [imports[name]["time"]["median"] / 1e6 for name in names]
+    bars = import_ax.barh(range(len(names)), times, color="tab:gray")
+    for bar, name in zip(bars, names, strict=True):
+        rss = imports[name]["rss"]["median"] / bench_report.MIB
+        import_ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {rss:.0f} MiB", va="center")
+    import_ax.set_yticks(range(len(names)))
+    import_ax.set_yticklabels(names, fontsize=8)
+    import_ax.invert_yaxis()
+    import_ax.set_xscale("log")
+    import_ax.set_xlabel("import time, ms (log scale); label: RSS after import")
+    import_ax.set_title("Import in a fresh interpreter")
+
+    cfg = data["meta"]["config"]
+    conc = summary.get("concurrency", {})
+    rows: list[tuple[str, float, float]] = []
+    for mode in ("async", "sequential"):
+        ideal = bench_report.ideal_ns(cfg, concurrent=mode == "async") / 1e6
+        for key, s in conc.get(mode, {}).items():
+            how = f"concurrency {cfg['concurrency']}" if mode == "async" else "sequential"
+            rows.append((f"{labels.get(key, key)}, {how}", s["median"] / 1e6, ideal))
+    conc_ax.barh(range(len(rows)), [r[1] for r in rows], color="tab:blue", label="measured")
+    conc_ax.scatter([r[2] for r in rows], range(len(rows)), color="black", marker="|", s=300, label="ideal")
+    conc_ax.set_yticks(range(len(rows)))
+    conc_ax.set_yticklabels([r[0] for r in rows], fontsize=8)
+    conc_ax.invert_yaxis()
+    conc_ax.set_xscale("log")
+    conc_ax.set_xlabel("wall time, ms (log scale)")
+    conc_ax.set_title(f"{cfg['concurrency_requests']} gets with {cfg['latency'] * 1e3:.0f} ms server latency")
+    conc_ax.legend(fontsize=8)
+
+    fig.suptitle(f"sailpoint_sim benchmark, {data['meta']['date']}, {data['meta']['machine']}")
+    fig.tight_layout()
+    fig.savefig(target, dpi=110)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: results.json in, PNG out."""
+    if len(argv) != 3:
+        print("usage: bench_chart.py RESULTS_JSON CHART_PNG", file=sys.stderr)
+        return 2
+    draw(json.loads(Path(argv[1]).read_text()), Path(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,336 @@
+"""Turns the benchmark's raw per-process figures into statistics, target verdicts and Markdown.
+
+Pure functions over the JSON that ``scripts/bench.py`` writes (``results.json``), so a report can be
+re-rendered from a saved run: ``python scripts/bench_report.py bench-results/results.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+OP_LABELS = {
+    "get": "get",
+    "create": "create",
+    "update": "update",
+    "patch": "patch",
+    "patch_bpr": "patch beforeProvisioningRule",
+    "delete": "delete",
+}
+SINGLE_CALLS = list(OP_LABELS.values())
+OURS = ("sync", "async")
+SDK_KEYS = ("sdk-v2", "sdk-v2-partition", "sdk-v1")
+
+# The issue's targets (ratios and differences within one run).
+LIST_SMALL_MAX = 1.3
+LIST_LARGE_MAX = 1.5
+SINGLE_OVER_FLOOR_MAX_US = 60.0
+IMPORT_TIME_MAX = 1.3
+IMPORT_RSS_MAX_MIB = 5.0
+CONCURRENCY_MAX = 1.5
+
+MIB = 1024 * 1024
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    """Median and range of per-process figures."""
+    return {
+        "median": float(statistics.median(values)),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def fmt_time(ns: float) -> str:
+    """A duration in the unit that keeps three significant digits readable."""
+    if ns < 1e6:
+        return f"{ns / 1e3:.0f} µs" if ns >= 1e5 else f"{ns / 1e3:.1f} µs"
+    if ns < 1e9:
+        return f"{ns / 1e6:.2f} ms" if ns < 1e7 else f"{ns / 1e6:.1f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def fmt_range(s: dict[str, float]) -> str:
+    """'min-max' of a statistic, each in its own unit."""
+    return f"{fmt_time(s['min'])} - {fmt_time(s['max'])}"
+
+
+def summarize(data: dict[str, Any]) -> dict[str, Any]:
+    """Statistics of every figure: section -> workload -> client -> {median, min, max, n}."""
+    return {
+        section: {
+            workload: {client: stats(values) for client, values in by_client.items()}
+            for workload, by_client in workloads.items()
+        }
+        for section, workloads in data["samples"].items()
+    }
+
+
+def _median(summary: dict[str, Any], section: str, workload: str, client: str) -> float | None:
+    try:
+        return float(summary[section][workload][client]["median"])
+    except KeyError:
+        return None
+
+
+def workloads_in_order(data: dict[str, Any]) -> list[str]:
+    """The per-call workloads of a run: the two lists, then the single calls."""
+    small, large = data["meta"]["config"]["list_sizes"]
+    return [f"list {small}", f"list {large}", *SINGLE_CALLS]
+
+
+def targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for every target of the issue; met is None when not measured."""
+    out: list[tuple[str, str, bool | None]] = []
+    small, large = data["meta"]["config"]["list_sizes"]
+    labels = data["clients"]
+    for key in OURS:
+        name = labels.get(key, key)
+        for size, limit in ((large, LIST_LARGE_MAX), (small, LIST_SMALL_MAX)):
+            ours = _median(summary, "calls", f"list {size}", key)
+            floor = _median(summary, "calls", f"list {size}", "floor")
+            if ours is None or floor is None:
+                out.append((f"{name}: list {size} ≤ {limit}x floor", "not measured", None))
+                continue
+            ratio = ours / floor
+            out.append((f"{name}: list {size} ≤ {limit}x floor", f"{ratio:.2f}x", ratio <= limit))
+        for op in SINGLE_CALLS:
+            ours = _median(summary, "calls", op, key)
+            floor = _median(summary, "calls", op, "floor")
+            if ours is None or floor is None:
+                out.append((f"{name}: {op} ≤ floor + 60 µs", "not measured", None))
+                continue
+            over = (ours - floor) / 1e3
+            extra = ""
+            if key == "async":
+                afloor = _median(summary, "calls", op, "floor-async")
+                if afloor is not None:
+                    extra = f" ({(ours - afloor) / 1e3:+.0f} µs over raw httpx async)"
+            out.append(
+                (f"{name}: {op} ≤ floor + 60 µs", f"{over:+.0f} µs{extra}", over <= SINGLE_OVER_FLOOR_MAX_US)
+            )
+    imp = summary.get("import", {})
+    floor_t = imp.get("import httpx", {}).get("time")
+    ours_t = imp.get("import sailpoint_sim", {}).get("time")
+    if floor_t and ours_t:
+        ratio = ours_t["median"] / floor_t["median"]
+        out.append(
+            (
+                f"import sailpoint_sim ≤ {IMPORT_TIME_MAX}x import httpx",
+                f"{ratio:.2f}x ({fmt_time(ours_t['median'])} vs {fmt_time(floor_t['median'])})",
+                ratio <= IMPORT_TIME_MAX,
+            )
+        )
+        floor_m = imp["import httpx"]["rss"]["median"]
+        ours_m = imp["import sailpoint_sim"]["rss"]["median"]
+        more = (ours_m - floor_m) / MIB
+        out.append(
+            (
+                f"memory after import sailpoint_sim ≤ import httpx + {IMPORT_RSS_MAX_MIB:.0f} MiB",
+                f"{more:+.1f} MiB",
+                more <= IMPORT_RSS_MAX_MIB,
+            )
+        )
+    cfg = data["meta"]["config"]
+    wall = _median(summary, "concurrency", "async", "async")
+    ideal = ideal_ns(cfg, concurrent=True)
+    if wall is not None:
+        out.append(
+            (
+                f"async: {cfg['concurrency_requests']} gets at concurrency {cfg['concurrency']} ≤ "
+                f"{CONCURRENCY_MAX}x ideal ({fmt_time(ideal)})",
+                f"{wall / ideal:.2f}x ({fmt_time(wall)})",
+                wall / ideal <= CONCURRENCY_MAX,
+            )
+        )
+    sdks = [key for key in SDK_KEYS if key in labels]
+    if sdks:
+        behind: list[str] = []
+        rows = 0
+        for workload in workloads_in_order(data):
+            for key in OURS:
+                ours = _median(summary, "calls", workload, key)
+                best = [m for m in (_median(summary, "calls", workload, s) for s in sdks) if m is not None]
+                if ours is None or not best:
+                    continue
+                rows += 1
+                if ours >= min(best):
+                    behind.append(f"{labels[key]} {workload}")
+        for key in OURS:
+            ours = _median(summary, "construct", "construct a client", key)
+            best = [
+                m
+                for m in (_median(summary, "construct", "construct a client", s) for s in sdks)
+                if m is not None
+            ]
+            if ours is not None and best:
+                rows += 1
+                if ours >= min(best):
+                    behind.append(f"{labels[key]} construction")
+        measured = f"ahead on {rows - len(behind)} of {rows} rows"
+        if behind:
+            measured += " (behind: " + ", ".join(behind) + ")"
+        out.append(("every row ahead of SailPoint's SDK (its fastest variant)", measured, not behind))
+    return out
+
+
+def ideal_ns(cfg: dict[str, Any], *, concurrent: bool) -> float:
+    """The wall time of the concurrency workload if the client cost nothing."""
+    requests, limit, latency = cfg["concurrency_requests"], cfg["concurrency"], cfg["latency"]
+    waves = -(-requests // limit) if concurrent else requests
+    return float(waves * latency * 1e9)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def summary_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    """The compact table: per workload, each client's median and its ratio to the floor."""
+    clients = [key for key in data["clients"] if key != "floor-async"]
+    header = ["workload", *(data["clients"][key] for key in clients)]
+    rows: list[list[str]] = []
+    for workload in workloads_in_order(data):
+        floor = _median(summary, "calls", workload, "floor")
+        row = [workload]
+        for key in clients:
+            value = _median(summary, "calls", workload, key)
+            if value is None or floor is None:
+                row.append("—")
+            else:
+                row.append(f"{fmt_time(value)} ({value / floor:.2f}x)")
+        rows.append(row)
+    floor = _median(summary, "construct", "construct a client", "floor")
+    row = ["construct a client"]
+    for key in clients:
+        value = _median(summary, "construct", "construct a client", key)
+        row.append("—" if value is None or floor is None else f"{fmt_time(value)} ({value / floor:.2f}x)")
+    rows.append(row)
+    return _table(header, rows)
+
+
+def render(data: dict[str, Any], chart: str | None = None) -> str:
+    """The whole RESULTS.md."""
+    summary = summarize(data)
+    meta, cfg, labels = data["meta"], data["meta"]["config"], data["clients"]
+    v = meta["versions"]
+    out = ["# Benchmark results", ""]
+    out.append(
+        f"Run {meta['date']} on {meta['machine']}, Python {v['python']}, httpx {v['httpx']}, "
+        f"attrs {v['attrs']}, sailpoint-sim {v['sailpoint-sim']}; took {meta.get('seconds', '?')} s. "
+        f"Reproduce with `make bench` (or `.venv/bin/python scripts/bench.py`)."
+    )
+    out.append("")
+    out.append(
+        f"Each figure is the median over {cfg['repeats']} fresh processes (imports: {cfg['import_repeats']}) "
+        f"of each process's own median, with the min - max over those processes; ratios (x) divide by "
+        f"the raw-httpx floor of the same run. All clients talk to one loopback fake service "
+        f"(`python -m sailpoint_sim.testing`), so server time is in every figure alike. Per process: "
+        f"{cfg['warmup']} warm-up rounds, then {cfg['list_iterations'][0]} / {cfg['list_iterations'][1]} "
+        f"lists of {cfg['list_sizes'][0]} / {cfg['list_sizes'][1]} integrations and {cfg['iterations']} rounds "
+        f"of create → get → update → patch → patch beforeProvisioningRule → delete, each call timed alone."
+    )
+    if data["notes"]:
+        out.append("")
+        out += [f"- Note: {note}" for note in data["notes"]]
+    out += ["", "## Targets", ""]
+    rows = [
+        [name, measured, "met" if met else ("—" if met is None else "**missed**")]
+        for name, measured, met in targets(data, summary)
+    ]
+    out += _table(["target", "measured", "verdict"], rows)
+    out += ["", "## Summary: median per call (x floor)", ""]
+    out += summary_table(data, summary)
+    if chart:
+        out += ["", f"![benchmark chart]({chart})"]
+    out += ["", "## Per-call latency, every client", ""]
+    rows = []
+    for workload in workloads_in_order(data):
+        floor = _median(summary, "calls", workload, "floor")
+        for key, label in labels.items():
+            s = summary.get("calls", {}).get(workload, {}).get(key)
+            if s is None or floor is None:
+                continue
+            rows.append(
+                [
+                    workload,
+                    label,
+                    fmt_time(s["median"]),
+                    fmt_range(s),
+                    f"{s['median'] / floor:.2f}x",
+                    f"{(s['median'] - floor) / 1e3:+.0f} µs",
+                ]
+            )
+    out += _table(["workload", "client", "median", "range", "x floor", "over floor"], rows)
+    out += ["", "## Client construction (ready to send; imports already paid)", ""]
+    rows = []
+    floor = _median(summary, "construct", "construct a client", "floor")
+    for key, label in labels.items():
+        s = summary.get("construct", {}).get("construct a client", {}).get(key)
+        if s is None or floor is None:
+            continue
+        rows.append([label, fmt_time(s["median"]), fmt_range(s), f"{s['median'] / floor:.2f}x"])
+    out += _table(["client", "median", "range", "x floor"], rows)
+    out += ["", "## Import time and memory (fresh interpreter, warm .pyc)", ""]
+    rows = []
+    imp = summary.get("import", {})
+    floor_s = imp.get("import httpx")
+    for entry in data["imports"]:
+        s = imp.get(entry["label"])
+        if s is None or floor_s is None:
+            continue
+        t, rss = s["time"], s["rss"]
+        rows.append(
+            [
+                f"`{entry['statement']}`" if len(entry["statement"]) < 60 else entry["label"],
+                fmt_time(t["median"]),
+                fmt_range(t),
+                f"{t['median'] / floor_s['time']['median']:.2f}x",
+                f"{rss['median'] / MIB:.1f} MiB",
+                f"{(rss['median'] - floor_s['rss']['median']) / MIB:+.1f} MiB",
+            ]
+        )
+    out += _table(["import", "median", "range", "x import httpx", "RSS after", "RSS vs httpx"], rows)
+    conc = summary.get("concurrency", {})
+    if conc:
+        out += [
+            "",
+            f"## Concurrency: {cfg['concurrency_requests']} gets, {cfg['latency'] * 1e3:.0f} ms server latency",
+            "",
+        ]
+        rows = []
+        for mode in ("async", "sequential"):
+            ideal = ideal_ns(cfg, concurrent=mode == "async")
+            how = f"concurrency {cfg['concurrency']}" if mode == "async" else "one after another"
+            for key, s in conc.get(mode, {}).items():
+                rows.append(
+                    [
+                        f"{labels.get(key, key)}, {how}",
+                        fmt_time(s["median"]),
+                        fmt_range(s),
+                        fmt_time(ideal),
+                        f"{s['median'] / ideal:.2f}x",
+                    ]
+                )
+        out += _table(["client", "wall time", "range", "ideal", "x ideal"], rows)
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str]) -> int:
+    """Re-render RESULTS.md text from a saved results.json (printed to stdout)."""
+    if len(argv) != 2:
+        print("usage: bench_report.py RESULTS_JSON", file=sys.stderr)
+        return 2
+    print(render(json.loads(Path(argv[1]).read_text()), chart="chart.png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

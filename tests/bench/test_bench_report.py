@@ -1,0 +1,161 @@
+"""scripts/bench_report.py: statistics and target verdicts computed from given figures (no timing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "scripts" / "bench_report.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_report"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+report = _load()
+US = 1_000.0
+MS = 1_000_000.0
+
+
+def _data() -> dict[str, Any]:
+    """A results.json with a floor and our two clients, every target comfortably met."""
+    calls: dict[str, dict[str, list[float]]] = {}
+    for workload, floor in (("list 100", 2 * MS), ("list 1000", 20 * MS)):
+        calls[workload] = {"floor": [floor] * 3, "sync": [floor * 1.1] * 3, "async": [floor * 1.2] * 3}
+    for op in report.SINGLE_CALLS:
+        calls[op] = {"floor": [300 * US] * 3, "sync": [330 * US] * 3, "async": [350 * US] * 3}
+    data: dict[str, Any] = {
+        "meta": {
+            "date": "2026-01-01 00:00 UTC",
+            "machine": "test",
+            "versions": {"python": "3", "httpx": "0", "attrs": "0", "sailpoint-sim": "0"},
+            "config": {
+                "repeats": 3,
+                "import_repeats": 3,
+                "list_sizes": [100, 1000],
+                "iterations": 1,
+                "list_iterations": [1, 1],
+                "warmup": 0,
+                "construct_iterations": 1,
+                "concurrency_requests": 200,
+                "concurrency": 20,
+                "latency": 0.02,
+            },
+        },
+        "clients": {
+            "floor": "raw httpx (floor)",
+            "sync": "sailpoint_sim sync",
+            "async": "sailpoint_sim async",
+        },
+        "samples": {
+            "calls": calls,
+            "import": {
+                "import httpx": {
+                    "time": [100 * MS] * 3,
+                    "rss": [30.0 * report.MIB] * 3,
+                    "rss_delta": [0.0] * 3,
+                },
+                "import sailpoint_sim": {
+                    "time": [120 * MS] * 3,
+                    "rss": [32.0 * report.MIB] * 3,
+                    "rss_delta": [0.0] * 3,
+                },
+            },
+            "concurrency": {"async": {"async": [250 * MS] * 3}},
+        },
+        "imports": [],
+        "notes": [],
+    }
+    return data
+
+
+def _verdicts(data: dict[str, Any]) -> dict[str, tuple[str, bool | None]]:
+    summary = report.summarize(data)
+    return {name: (measured, met) for name, measured, met in report.targets(data, summary)}
+
+
+def test_stats_are_median_and_range_over_processes() -> None:
+    assert report.stats([3.0, 1.0, 2.0, 10.0]) == {"median": 2.5, "min": 1.0, "max": 10.0, "n": 4}
+
+
+def test_all_targets_met_when_within_limits() -> None:
+    verdicts = _verdicts(_data())
+    assert verdicts["sailpoint_sim sync: list 1000 ≤ 1.5x floor"] == ("1.10x", True)
+    assert verdicts["sailpoint_sim sync: get ≤ floor + 60 µs"] == ("+30 µs", True)
+    assert verdicts["import sailpoint_sim ≤ 1.3x import httpx"][1] is True
+    assert verdicts["memory after import sailpoint_sim ≤ import httpx + 5 MiB"] == ("+2.0 MiB", True)
+    # 200 gets / 20 at a time x 20 ms = 200 ms ideal; 250 ms is 1.25x.
+    name = next(n for n in verdicts if n.startswith("async: 200 gets at concurrency 20"))
+    assert verdicts[name][1] is True and verdicts[name][0].startswith("1.25x")
+    assert all(met for _, met in verdicts.values())
+
+
+@pytest.mark.parametrize(
+    ("workload", "client", "values", "target"),
+    [
+        ("list 1000", "sync", [31 * MS] * 3, "sailpoint_sim sync: list 1000 ≤ 1.5x floor"),
+        ("list 100", "async", [2.7 * MS] * 3, "sailpoint_sim async: list 100 ≤ 1.3x floor"),
+        ("delete", "sync", [361 * US] * 3, "sailpoint_sim sync: delete ≤ floor + 60 µs"),
+    ],
+)
+def test_a_figure_past_its_limit_is_missed(
+    workload: str, client: str, values: list[float], target: str
+) -> None:
+    verdicts = _verdicts(_with(workload, client, values))
+    assert verdicts[target][1] is False
+
+
+def _with(workload: str, client: str, values: list[float]) -> dict[str, Any]:
+    data = _data()
+    data["samples"]["calls"][workload][client] = values
+    return data
+
+
+def test_median_not_mean_decides() -> None:
+    # One slow outlier process does not move the median.
+    verdicts = _verdicts(_with("get", "sync", [320 * US, 330 * US, 50 * MS]))
+    assert verdicts["sailpoint_sim sync: get ≤ floor + 60 µs"] == ("+30 µs", True)
+
+
+def test_sdk_comparison_names_the_rows_where_we_are_behind() -> None:
+    data = _data()
+    data["clients"]["sdk-v2"] = "SDK 2 (flat imports)"
+    for by_client in data["samples"]["calls"].values():
+        by_client["sdk-v2"] = [by_client["floor"][0] * 3] * 3
+    data["samples"]["calls"]["get"]["sdk-v2"] = [310 * US] * 3  # faster than our 330 µs sync get
+    measured, met = _verdicts(data)["every row ahead of SailPoint's SDK (its fastest variant)"]
+    assert met is False
+    assert "sailpoint_sim sync get" in measured and "sailpoint_sim async get" in measured
+    assert measured.startswith("ahead on 14 of 16 rows")
+
+
+def test_render_has_every_section_and_ratio_column() -> None:
+    text = report.render(_data(), chart="chart.png")
+    assert "| workload | client | median | range | x floor | over floor |" in text
+    assert "| list 1000 | sailpoint_sim sync | 22.0 ms | 22.0 ms - 22.0 ms | 1.10x | +2000 µs |" in text
+    assert "![benchmark chart](chart.png)" in text
+    assert "## Concurrency: 200 gets, 20 ms server latency" in text
+
+
+@pytest.mark.parametrize(
+    ("ns", "text"),
+    [
+        (1_500.0, "1.5 µs"),
+        (250_000.0, "250 µs"),
+        (2_500_000.0, "2.50 ms"),
+        (25_000_000.0, "25.0 ms"),
+        (4.2e9, "4.20 s"),
+    ],
+)
+def test_time_formatting(ns: float, text: str) -> None:
+    assert report.fmt_time(ns) == text

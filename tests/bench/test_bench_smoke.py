@@ -1,0 +1,131 @@
+"""scripts/bench.py runs end to end (tiny ``--quick`` configuration, no SDK peers) so it cannot rot.
+
+Timings are never asserted: only that every client was measured in every phase, that the tables carry
+the expected rows and the ratio column, and that the result files are written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "bench.py"
+
+CLIENTS = [
+    "raw httpx (floor)",
+    "generated package",
+    "sailpoint_sim sync",
+    "sailpoint_sim async",
+    "raw httpx async",
+]
+# --quick lists 10 and 40 integrations.
+WORKLOADS = [
+    "list 10",
+    "list 40",
+    "get",
+    "create",
+    "update",
+    "patch",
+    "patch beforeProvisioningRule",
+    "delete",
+]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    return done, out
+
+
+def _rows(markdown: str, header_start: str) -> list[list[str]]:
+    """The body rows of the first Markdown table whose header starts with ``header_start``."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_quick_run_succeeds_and_prints_the_tables(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    done, out = quick_run
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "## Targets" in done.stdout
+    assert "| workload | client | median | range | x floor | over floor |" in done.stdout
+    # What was printed is what was written.
+    assert (out / "RESULTS.md").read_text().strip() == done.stdout.strip()
+    assert not (out / "chart.png").exists()  # --quick never installs matplotlib
+
+
+def test_every_client_has_a_row_with_a_ratio_for_every_workload(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    done, _ = quick_run
+    rows = _rows(done.stdout, "| workload | client |")
+    seen = {(row[0], row[1]): row for row in rows}
+    for workload in WORKLOADS:
+        for client in CLIENTS:
+            row = seen.get((workload, client))
+            assert row is not None, f"no row for {workload} / {client}"
+            assert re.fullmatch(r"\d+\.\d\dx", row[4]), row
+            assert re.fullmatch(r"[+-]\d+ µs", row[5]), row
+        # The floor is the unit of its own ratio column.
+        assert seen[(workload, "raw httpx (floor)")][4] == "1.00x"
+        assert seen[(workload, "raw httpx (floor)")][5] in ("+0 µs", "-0 µs")
+
+
+def test_targets_construction_imports_and_concurrency_are_reported(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    done, _ = quick_run
+    targets = {row[0]: row for row in _rows(done.stdout, "| target | measured | verdict |")}
+    for name in (
+        "sailpoint_sim sync: list 40 ≤ 1.5x floor",
+        "sailpoint_sim sync: list 10 ≤ 1.3x floor",
+        "sailpoint_sim async: get ≤ floor + 60 µs",
+        "import sailpoint_sim ≤ 1.3x import httpx",
+        "memory after import sailpoint_sim ≤ import httpx + 5 MiB",
+    ):
+        assert name in targets, sorted(targets)
+        assert targets[name][2] in ("met", "**missed**")
+    assert any(name.startswith("async: 10 gets at concurrency 5") for name in targets)
+    construction = {row[0] for row in _rows(done.stdout, "| client | median | range | x floor |")}
+    assert set(CLIENTS) <= construction
+    imports = {row[0] for row in _rows(done.stdout, "| import | median |")}
+    assert {"`import httpx`", "`import sailpoint_sim`"} <= imports
+    concurrency = [row[0] for row in _rows(done.stdout, "| client | wall time |")]
+    assert "sailpoint_sim async, concurrency 5" in concurrency
+    assert "sailpoint_sim sync, one after another" in concurrency
+
+
+def test_results_json_holds_one_figure_per_process(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, out = quick_run
+    data: dict[str, Any] = json.loads((out / "results.json").read_text())
+    repeats = data["meta"]["config"]["repeats"]
+    calls = data["samples"]["calls"]
+    for workload in WORKLOADS:
+        for key in ("floor", "generated", "sync", "async", "floor-async"):
+            values = calls[workload][key]
+            assert len(values) == repeats
+            assert all(value > 0 for value in values)
+    assert "SDK" in " ".join(data["notes"])  # says the SDK peers were left out
