@@ -8,8 +8,9 @@ and costs little per request.
 
 Order of checks for an API request (documented, and relied on by tests): a matching fault with
 ``when="before"`` answers first (like a gateway in front of the service); then the route (404, 405);
-then ``Authorization`` (401); then ``X-SailPoint-Experimental`` (400); then the body's content type (415)
-and content (400); then the id (404); then the JSON Patch application (400).
+then ``Authorization`` (401); then ``X-SailPoint-Experimental`` (400); then the body (400 when missing), its content type (415)
+and its content against the schema (400); then the id (404); then, for PATCH, the RFC 6902 rules the
+schema cannot express (pointer syntax, ``value`` and ``from`` present) and the application (400).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import datetime as _dt
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 import uuid
@@ -48,12 +50,17 @@ if TYPE_CHECKING:
     from ._server import FakeServer
     from ._transport import FakeTransport
 
+_log = logging.getLogger("sailpoint_sim.testing")
+
 DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
 REDACTED = "<redacted>"
 
 _JSON = "application/json"
 _READ_ONLY = ("id", "created", "modified")
+_BODY_BREAKING = frozenset(
+    {"truncated_json", "wrong_content_type", "huge", "reset_mid_body", "close_mid_body"}
+)
 _ACTIONS: dict[str, Action] = {
     "reset": "reset",
     "reset_mid_body": "reset_mid_body",
@@ -467,11 +474,23 @@ class FakeSimService:
         if exchange.operation == "admin":
             return self._admin(exchange, tracking)
         if fault is not None and fault.when == "before" and fault.kind != "delay":
-            return self._fault_reply(fault, exchange, None, tracking)
+            real = None
+            if fault.kind in _BODY_BREAKING and exchange.request.method.upper() == "GET":
+                # A read changes nothing, so break the genuine answer rather than a made-up one.
+                try:
+                    real = self._dispatch(exchange, tracking)
+                except _Problem as problem:
+                    real = problem.reply
+            return self._fault_reply(fault, exchange, real, tracking)
         try:
             reply = self._dispatch(exchange, tracking)
         except _Problem as problem:
             reply = problem.reply
+        except Exception:
+            # A bug in the fake answers 500 like a real service would (and schemathesis' server-error
+            # check reports it) instead of dropping the connection.
+            _log.exception("fake SIM service failed on %s %s", exchange.request.method, exchange.path)
+            reply = self._error(500, tracking, "An internal fault occurred.")
         if fault is not None and fault.when == "after" and fault.kind != "delay":
             reply = self._fault_reply(fault, exchange, reply, tracking)
         return reply
@@ -555,6 +574,12 @@ class FakeSimService:
             old = self._store.get(ident)
             if old is None:
                 raise self._not_found(ident, tracking)
+            # Like a real service, what the schema cannot say is found while applying, after the lookup.
+            problems = _validate.patch_semantic_problems(
+                ops, "operations" if isinstance(body, dict) else "body"
+            )
+            if problems:
+                raise _Problem(self._error(400, tracking, *problems))
             if operation == "patchSIMAttributes":
                 new_doc = self._apply_patch(old.doc, ops, tracking)
                 for field in ("id", "created"):
@@ -601,6 +626,9 @@ class FakeSimService:
             )
 
     def _json_body(self, ex: Exchange, tracking: str, *, patch: bool) -> Any:
+        if not ex.request.body.strip():
+            # Checked before the content type: a missing body is what a client most likely got wrong.
+            raise _Problem(self._error(400, tracking, "body: is required"))
         content_type = ex.request.headers.get("content-type", "")
         media = content_type.partition(";")[0].strip().lower()
         if patch:
@@ -615,8 +643,6 @@ class FakeSimService:
                     415, tracking, f"Content-Type {content_type or '(none)'} is not supported; use {wanted}."
                 )
             )
-        if not ex.request.body.strip():
-            raise _Problem(self._error(400, tracking, "body: is required"))
         try:
             return json.loads(ex.request.body.decode("utf-8"), parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as exc:

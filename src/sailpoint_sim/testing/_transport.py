@@ -33,9 +33,10 @@ class _BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Serves a :class:`FakeSimService` inside the process: ``httpx.Client(transport=fake.transport())``
-    or ``httpx.AsyncClient(transport=fake.transport())``. No sockets; delays use ``time.sleep`` in sync
-    clients and ``asyncio.sleep`` in async ones. Connection faults surface as the errors httpx raises for
-    real connections (``httpx.ReadError``, ``httpx.RemoteProtocolError``)."""
+        or ``httpx.AsyncClient(transport=fake.transport())``. No sockets; delays use ``time.sleep`` in sync
+        clients and ``asyncio.sleep`` in async ones, and a delay longer than the client's read timeout raises
+    ``httpx.ReadTimeout`` after that timeout, as a socket would. Connection faults surface as the errors httpx raises for
+        real connections (``httpx.ReadError``, ``httpx.RemoteProtocolError``)."""
 
     def __init__(self, service: FakeSimService) -> None:
         self._service = service
@@ -46,6 +47,11 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request of a sync client."""
         exchange = self._service._begin(_to_fake(request, request.read()))
+        timeout = _read_timeout(request)
+        if timeout is not None and exchange.delay_before + exchange.delay_after > timeout:
+            time.sleep(timeout)
+            self._service._finish(exchange)  # the server still does the work; the client gave up
+            raise _timed_out(request)
         if exchange.delay_before > 0:
             time.sleep(exchange.delay_before)
         reply = self._service._finish(exchange)
@@ -56,12 +62,28 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request of an async client."""
         exchange = self._service._begin(_to_fake(request, await request.aread()))
+        timeout = _read_timeout(request)
+        if timeout is not None and exchange.delay_before + exchange.delay_after > timeout:
+            await asyncio.sleep(timeout)
+            self._service._finish(exchange)  # the server still does the work; the client gave up
+            raise _timed_out(request)
         if exchange.delay_before > 0:
             await asyncio.sleep(exchange.delay_before)
         reply = self._service._finish(exchange)
         if exchange.delay_after > 0:
             await asyncio.sleep(exchange.delay_after)
         return _to_httpx(reply, request)
+
+
+def _read_timeout(request: httpx.Request) -> float | None:
+    # httpx puts the client's timeouts in the request extensions; a real socket would enforce "read".
+    timeout = request.extensions.get("timeout", {})
+    value = timeout.get("read") if isinstance(timeout, dict) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _timed_out(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("The read operation timed out (delay injected by the fake)", request=request)
 
 
 def _to_fake(request: httpx.Request, body: bytes) -> Request:

@@ -154,10 +154,12 @@ def is_json_pointer(value: Any) -> bool:
 
 
 def patch_operations(body: Any) -> tuple[list[dict[str, Any]], list[str]]:
-    """The operations of a JSON Patch body in either accepted form, and the problems found.
+    """The operations of a JSON Patch body in either accepted form, and the problems the schema finds.
 
     Accepts SailPoint's ``{"operations": [...]}`` wrapper (``operations`` may be absent, as the schema does
-    not require it, which means no operation) and a bare RFC 6902 array.
+    not require it, which means no operation) and a bare RFC 6902 array. Only what the fragment's schema
+    says is checked here (op and path present, op one of the six, path and from strings); the rules the
+    schema cannot express are in :func:`patch_semantic_problems`.
     """
     if isinstance(body, dict):
         ops = body.get("operations", [])
@@ -178,16 +180,28 @@ def patch_operations(body: Any) -> tuple[list[dict[str, Any]], list[str]]:
         name = op.get("op")
         if "op" not in op:
             problems.append(f"{at}.op: is required")
-        elif name not in PATCH_OPS:
+        elif not isinstance(name, str) or name not in PATCH_OPS:
             problems.append(f"{at}.op: must be one of add, remove, replace, move, copy, test")
         if "path" not in op:
             problems.append(f"{at}.path: is required")
-        elif not is_json_pointer(op["path"]):
+        elif not isinstance(op["path"], str):
+            problems.append(f"{at}.path: must be a string (a JSON Pointer)")
+        if "from" in op and not isinstance(op["from"], str):
+            problems.append(f"{at}.from: must be a string (a JSON Pointer)")
+    return ops, problems
+
+
+def patch_semantic_problems(ops: list[dict[str, Any]], where: str) -> list[str]:
+    """RFC 6902 rules the fragment's schema does not express: pointers must be RFC 6901 JSON Pointers,
+    move and copy need ``from``, add, replace and test need ``value``. Run on schema-valid operations."""
+    problems: list[str] = []
+    for i, op in enumerate(ops):
+        at = f"{where}[{i}]"
+        name = op["op"]
+        if not is_json_pointer(op["path"]):
             problems.append(f"{at}.path: must be a JSON Pointer (RFC 6901) such as /description")
         if name in ("move", "copy") and not is_json_pointer(op.get("from")):
             problems.append(f"{at}.from: must be a JSON Pointer for {name}")
-        elif "from" in op and not isinstance(op["from"], str):
-            problems.append(f"{at}.from: must be a string")
         if name in ("add", "replace", "test") and "value" not in op:
             problems.append(f"{at}.value: is required for {name}")
-    return ops, problems
+    return problems
