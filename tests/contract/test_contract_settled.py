@@ -29,15 +29,6 @@ ERROR = "/components/schemas/ErrorResponseDto"
 LIST = "/paths/~1sim-integrations/get/responses/200/content/application~1json/schema"
 BOTH_MODELS = [DETAILS, SDID]
 
-# The fragment's nullable unions (FlexibleAttributes, ErrorMessageDto.localeOrigin) put `nullable: true`
-# beside oneOf/anyOf with no `type`; OpenAPI 3.0.3 gives `nullable` meaning only next to `type`, so a
-# strict validator rejects null there. The models read null fine; the fragment needs the fix reported
-# to the lead (move `nullable: true` into the `type: string` branch; generated code is unchanged).
-NULL_UNION_DEFECT = pytest.mark.xfail(
-    strict=True,
-    reason="spec defect: nullable without type beside oneOf/anyOf does not admit null (OAS 3.0.3)",
-)
-
 
 def integration_example(contract: Contract) -> dict[str, Any]:
     """A deep copy of the fragment's documented integration (object-valued statusMap etc.)."""
@@ -143,7 +134,6 @@ def test_null_attributes_round_trip(contract: Contract, package: ModuleType, poi
     assert parsed.to_dict() == body
 
 
-@NULL_UNION_DEFECT
 @pytest.mark.parametrize("pointer", BOTH_MODELS)
 def test_null_attributes_are_valid_per_fragment(contract: Contract, pointer: str) -> None:
     assert contract.errors(pointer, {"name": "SIM", "attributes": None}) == []
@@ -192,7 +182,6 @@ def test_error_bodies_with_null_locale_origin(contract: Contract, package: Modul
     assert parsed.to_dict() == body
 
 
-@NULL_UNION_DEFECT
 def test_null_locale_origin_is_valid_per_fragment(contract: Contract) -> None:
     assert contract.errors(ERROR, error_body(None)) == []
 
@@ -264,6 +253,5 @@ def test_a_response_with_everything_at_once_loses_nothing(contract: Contract, pa
     assert [type(item) for item in listed] == [ServiceDeskIntegrationDto, ServiceDeskIntegrationDto]
 
 
-@NULL_UNION_DEFECT
 def test_a_response_with_everything_at_once_is_valid_per_fragment(contract: Contract) -> None:
     assert contract.errors(SDID, everything_at_once(contract)) == []
