@@ -35,6 +35,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2  # also argparse's own exit code for a bad command line
 EXIT_API_ERROR = 3
 EXIT_TRANSPORT_ERROR = 4
+EXIT_INTERRUPTED = 130  # the shell convention for SIGINT
 
 PROG = "sailpoint-sim"
 # Environment variables whose values are secrets: never echoed, whatever the error.
@@ -56,6 +57,7 @@ exit codes:
   3  API error: the service answered 4xx or 5xx (including bad credentials); the message on
      stderr carries the status, SailPoint's message and its tracking id
   4  transport error: connection failed, timed out, or the response could not be read
+  130 interrupted (Ctrl-C)
 """
 
 PATCH_EPILOG = """\
@@ -443,21 +445,40 @@ def _fake_server(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _logging(verbosity: int) -> Iterator[None]:
-    if verbosity <= 0:
-        yield
-        return
+def _logging(verbosity: int, redact: Callable[[str], str]) -> Iterator[None]:
+    """Route the facade's log to stderr: -v its requests and retries, -vv httpx's too.
+
+    Without -v the CLI stays quiet (errors are reported once, by main). The facade never logs tokens or
+    secrets; the redacting formatter is a second line of defence for values given on this command line.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("sailpoint_sim")
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    handler.setFormatter(_RedactingFormatter(redact))
+    levels = {"sailpoint_sim": logging.DEBUG if verbosity > 0 else logging.CRITICAL + 1}
+    if verbosity > 1:
+        levels["httpx"] = logging.DEBUG
+    saved: list[tuple[logging.Logger, int, bool]] = []
+    for name, level in levels.items():
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level, logger.propagate))
+        logger.setLevel(level)
+        logger.propagate = False  # one copy on stderr, whatever the root logger does
+        logger.addHandler(handler)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+        for logger, level, propagate in saved:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, redact: Callable[[str], str]) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -473,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except SystemExit as exc:  # --help and --version exit 0 through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    with _logging(args.verbose):
+    with _logging(args.verbose, redact):
         try:
             return _run(args, out, err)
         except UsageError as exc:
@@ -493,3 +514,19 @@ def main(argv: list[str] | None = None) -> int:
             # The remaining errors of ours are about an unreadable response: a transport-level fault.
             err.write(redact(f"error: {exc}") + "\n")
             return EXIT_TRANSPORT_ERROR
+        except KeyboardInterrupt:
+            err.write("interrupted\n")
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader went away (`sailpoint-sim list | head`): not a failure of ours. Point stdout at
+            # /dev/null so the interpreter's final flush does not print a traceback either.
+            _silence_stdout()
+            return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (e.g. captured in tests): nothing will be flushed to a pipe

@@ -477,14 +477,29 @@ def test_read_timeout_exits_4(cli: Any, env: None, fake: FakeSimService) -> None
     assert "Timeout" in result.err
 
 
-# --------------------------------------------------------------------------- secrets
+# --------------------------------------------------------------------------- logging and secrets
 
 
-def test_verbose_logs_requests_but_never_secrets(cli: Any, env: None, fake: FakeSimService) -> None:
-    create(cli)
-    result = cli("-vv", "list")
+def test_quiet_without_verbose(cli: Any, env: None, fake: FakeSimService) -> None:
+    fake.inject(status=429, retry_after=0, operation="getSIMIntegrations")
+    result = cli("list")
     assert result.code == EXIT_OK
-    assert "/v2025/sim-integrations" in result.err  # the request is logged
+    assert result.err == ""  # the retry happened, silently
+    assert [r.operation for r in fake.requests].count("getSIMIntegrations") == 2
+
+
+@pytest.mark.parametrize("flag", ["-v", "-vv"])
+def test_verbose_logs_requests_but_never_secrets(
+    cli: Any, env: None, fake: FakeSimService, flag: str
+) -> None:
+    create(cli)
+    fake.inject(status=429, retry_after=0, operation="getSIMIntegrations")
+    result = cli(flag, "list")
+    assert result.code == EXIT_OK
+    assert "GET " in result.err and "/v2025/sim-integrations" in result.err  # the request is logged
+    assert "429" in result.err  # and the retry
+    if flag == "-vv":
+        assert "httpx" in result.err  # the HTTP library's own log joins in
     assert SECRET not in result.err
     assert "Bearer" not in result.err
     assert "access_token" not in result.err
@@ -535,3 +550,31 @@ def test_python_m_and_fake_server_subcommand(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
     assert server.returncode == 0
+
+
+class ClosedPipe(io.StringIO):
+    """A stdout whose reader went away, as in `sailpoint-sim list | head -1`."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_closed_stdout_pipe_is_not_an_error(
+    env: None, fake: FakeSimService, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.seed(3)
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["list"]) == EXIT_OK
+    assert capsys.readouterr().err == ""
+
+
+def test_interrupt_exits_130(
+    env: None, fake: FakeSimService, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Interrupted(io.StringIO):
+        def write(self, text: str) -> int:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "stdout", Interrupted())
+    assert main(["list"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
