@@ -29,7 +29,7 @@ from . import (
     patch,
 )
 
-__all__ = ["EXIT_API_ERROR", "EXIT_OK", "EXIT_TRANSPORT_ERROR", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_API_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TRANSPORT_ERROR", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2  # also argparse's own exit code for a bad command line
@@ -40,7 +40,8 @@ EXIT_INTERRUPTED = 130  # the shell convention for SIGINT
 PROG = "sailpoint-sim"
 # Environment variables whose values are secrets: never echoed, whatever the error.
 SECRET_ENV = ("SAIL_CLIENT_SECRET", "SAIL_ACCESS_TOKEN")
-SECRET_FLAGS = ("--client-secret", "--access-token")
+# Prefixes that only the secret flags (and misspellings of them) start with.
+SECRET_FLAG_PREFIXES = ("--client-s", "--ac")
 
 EPILOG = """\
 configuration:
@@ -89,11 +90,15 @@ class _Redactor:
             if value:
                 secrets.add(value)
         for index, arg in enumerate(argv):
-            for flag in SECRET_FLAGS:
-                if arg == flag and index + 1 < len(argv):
-                    secrets.add(argv[index + 1])
-                elif arg.startswith(flag + "="):
-                    secrets.add(arg[len(flag) + 1 :])
+            # Also misspelt or abbreviated secret flags (--client-secrt, --client-s, --acces-token):
+            # argparse refuses them and would echo the value that follows in its error message.
+            if not arg.startswith(SECRET_FLAG_PREFIXES):
+                continue
+            name, sep, value = arg.partition("=")
+            if sep:
+                secrets.add(value)
+            elif index + 1 < len(argv):
+                secrets.add(argv[index + 1])
         # Longest first, so that a secret containing another is removed whole.
         self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
 
@@ -137,9 +142,14 @@ class _PatchOperationAction(argparse.Action):
 def _parse_value(text: str) -> Any:
     """JSON when the text is valid JSON, otherwise the text itself as a string (documented above)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json)
     except ValueError:
         return text
+
+
+def _not_json(name: str) -> Any:
+    # Python's json reads NaN and Infinity, which JSON does not have: such a value is plain text.
+    raise ValueError(name)
 
 
 def _split_assignment(op: str, text: str) -> tuple[str, Any]:
@@ -266,6 +276,8 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog=PROG,
+        # No abbreviations: `--client-s VALUE` would otherwise be a secret flag the redactor cannot see.
+        allow_abbrev=False,
         description="Manage SailPoint Identity Security Cloud SIM integrations (v2025, experimental API).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -278,6 +290,7 @@ def _build_parser() -> _Parser:
     def command(name: str, help_text: str, epilog: str = EPILOG) -> argparse.ArgumentParser:
         child = sub.add_parser(
             name,
+            allow_abbrev=False,
             help=help_text,
             description=help_text,
             epilog=epilog,

@@ -239,6 +239,8 @@ def test_patch_flags_apply_in_order_with_json_or_text_values(
         "--add",
         "/x-flag=true",
         "--add",
+        "/x-nan=NaN",  # not JSON (Python's json would say float nan): the text NaN
+        "--add",
         "/x-null=null",
         "--remove",
         "/x-null",
@@ -252,6 +254,7 @@ def test_patch_flags_apply_in_order_with_json_or_text_values(
     assert stored["sources"] == ["43"]  # "a" moved out, "43" added as a string
     assert stored["cluster"] == "a"
     assert stored["x-flag"] is True
+    assert stored["x-nan"] == "NaN"
     assert "x-null" not in stored
     # The wire carries the operations in the order given, in the documented object form by default.
     sent = fake.requests[-1].json()
@@ -266,12 +269,13 @@ def test_patch_flags_apply_in_order_with_json_or_text_values(
         "test",
         "add",
         "add",
+        "add",
         "remove",
     ]
     assert sent["operations"][2]["value"] == 42
     assert sent["operations"][3]["value"] == "43"
     assert sent["operations"][4] == {"op": "copy", "from": "/description", "path": "/name"}
-    assert sent["operations"][8] == {"op": "add", "path": "/x-null", "value": None}
+    assert sent["operations"][9] == {"op": "add", "path": "/x-null", "value": None}
 
 
 def test_patch_format_rfc6902_sends_an_array(cli: Any, env: None, fake: FakeSimService) -> None:
@@ -515,6 +519,22 @@ def test_secret_in_a_usage_error_is_redacted(cli: Any, env: None) -> None:
     result = cli("--client-secret", flag_secret, flag_secret + "x")
     assert result.code == EXIT_USAGE
     assert flag_secret not in result.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--client-s", "typo-secret-1", "list"],  # abbreviated: refused (no abbreviations)
+        ["--client-secrt", "typo-secret-1", "list"],  # misspelt
+        ["--acess-token=typo-secret-1", "typo-secret-1"],
+        ["list", "--access-token", "typo-secret-1", "typo-secret-1"],
+    ],
+)
+def test_secrets_after_misspelt_flags_are_redacted(cli: Any, env: None, argv: list[str]) -> None:
+    result = cli(*argv)
+    assert result.code == EXIT_USAGE
+    assert "typo-secret-1" not in result.err
+    assert "[REDACTED]" in result.err
 
 
 # --------------------------------------------------------------------------- python -m and fake-server
