@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -36,6 +35,7 @@ from ._errors import (
     make_status_error,
     one_line,
 )
+from ._generated import generated
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._retry import RetryPolicy, parse_retry_after
 from ._version import __version__
@@ -68,43 +68,6 @@ NOT_GIVEN: Final = _NotGiven()
 LIST: Final = 0  # a JSON array of integrations
 ONE: Final = 1  # one integration object
 NOTHING: Final = 2  # no body needed (DELETE: 200 or 204)
-
-
-class _Operations:
-    """The generated operation modules, imported on first client construction (not at package import)."""
-
-    __slots__ = ("create", "delete", "dto", "get", "list", "patch", "patch_rule", "put")
-
-    def __init__(self) -> None:
-        from sailpoint_sim_client.api.sim_integrations import (
-            create_sim_integration,
-            delete_sim_integration,
-            get_sim_integration,
-            get_sim_integrations,
-            patch_before_provisioning_rule,
-            patch_sim_attributes,
-            put_sim_integration,
-        )
-        from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-
-        self.list: ModuleType = get_sim_integrations
-        self.get: ModuleType = get_sim_integration
-        self.create: ModuleType = create_sim_integration
-        self.put: ModuleType = put_sim_integration
-        self.patch: ModuleType = patch_sim_attributes
-        self.patch_rule: ModuleType = patch_before_provisioning_rule
-        self.delete: ModuleType = delete_sim_integration
-        self.dto: type[ServiceDeskIntegrationDto] = ServiceDeskIntegrationDto
-
-
-_OPERATIONS: _Operations | None = None
-
-
-def _operations() -> _Operations:
-    global _OPERATIONS
-    if _OPERATIONS is None:
-        _OPERATIONS = _Operations()
-    return _OPERATIONS
 
 
 class Prepared:
@@ -181,7 +144,7 @@ class BaseClient:
             raise ConfigurationError("user_agent must be a printable string")
         self.user_agent = user_agent or f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
         self._user_agent_given = user_agent is not None
-        self._ops = _operations()
+        self._ops = generated()
         self._api_path = httpx.URL(self.api_base_url).raw_path.decode("ascii").rstrip("/")
         self._collection_prefix = self._api_path + "/sim-integrations"
 
@@ -257,32 +220,36 @@ class BaseClient:
         return Prepared(request, kind)
 
     def _prepare_list(self) -> Prepared:
-        return self._prepare(self._ops.list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), LIST)
+        return self._prepare(
+            self._ops.op_list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), LIST
+        )
 
     def _prepare_get(self, id: str) -> Prepared:
-        kwargs = self._ops.get._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        kwargs = self._ops.op_get._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
         return self._prepare(kwargs, ONE)
 
     def _prepare_create(self, details: object) -> Prepared:
-        kwargs = self._ops.create._get_kwargs(
+        kwargs = self._ops.op_create._get_kwargs(
             body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
         )
         return self._prepare(kwargs, ONE)
 
     def _prepare_update(self, id: str, details: object) -> Prepared:
-        kwargs = self._ops.put._get_kwargs(
+        kwargs = self._ops.op_put._get_kwargs(
             validate_id(id), body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
         )
         return self._prepare(kwargs, ONE)
 
     def _prepare_patch(self, id: str, operations: object, *, rule: bool = False) -> Prepared:
-        module = self._ops.patch_rule if rule else self._ops.patch
+        module = self._ops.op_patch_rule if rule else self._ops.op_patch
         body = wire_body(coerce_operations(operations), self.patch_format)
         kwargs = module._get_kwargs(validate_id(id), body=body, x_sail_point_experimental=EXPERIMENTAL_VALUE)
         return self._prepare(kwargs, ONE)
 
     def _prepare_delete(self, id: str) -> Prepared:
-        kwargs = self._ops.delete._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        kwargs = self._ops.op_delete._get_kwargs(
+            validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
         return self._prepare(kwargs, NOTHING)
 
     # -- retries and logging ----------------------------------------------------------------------
@@ -348,7 +315,7 @@ class BaseClient:
             data = json.loads(content)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise self._unreadable(prepared, response, f"body is not JSON ({type(exc).__name__})") from None
-        dto = self._ops.dto
+        dto = self._ops.ServiceDeskIntegrationDto
         try:
             if prepared.kind == LIST:
                 if not isinstance(data, list):

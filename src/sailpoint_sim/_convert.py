@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
+from ._generated import generated
 from ._patch import _check_json
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ def _strip(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _details_from_dict(data: dict[str, Any], what: str) -> SimIntegrationDetails:
-    from sailpoint_sim_client.models.sim_integration_details import SimIntegrationDetails
-
     if "name" not in data:
         raise InvalidRequestError(f"{what} has no 'name' (the API requires it; it may be null)")
     for key in data:
@@ -55,7 +54,7 @@ def _details_from_dict(data: dict[str, Any], what: str) -> SimIntegrationDetails
             raise InvalidRequestError(f"{what} has a non-string key {key!r}")
     _check_json(data, what)
     try:
-        return SimIntegrationDetails.from_dict(data)
+        return generated().SimIntegrationDetails.from_dict(data)
     except Exception as exc:  # any shape the model cannot take: KeyError, TypeError, ValueError...
         raise InvalidRequestError(
             f"{what} does not fit SimIntegrationDetails: {type(exc).__name__}: {exc}"
@@ -71,10 +70,8 @@ def details_from(
     including the ones only the service knows (owner, cluster and provisioning references, and any
     field added later), so a PUT does not erase them.
     """
-    from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-    from sailpoint_sim_client.models.sim_integration_details import SimIntegrationDetails
-
-    if isinstance(integration, ServiceDeskIntegrationDto | SimIntegrationDetails):
+    g = generated()
+    if isinstance(integration, g.ServiceDeskIntegrationDto | g.SimIntegrationDetails):
         try:
             data = integration.to_dict()
         except Exception as exc:
@@ -91,10 +88,8 @@ def details_from(
 
 def coerce_details(details: object) -> SimIntegrationDetails:
     """Validate a create/update body and return it as SimIntegrationDetails without server fields."""
-    from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-    from sailpoint_sim_client.models.sim_integration_details import SimIntegrationDetails
-
-    if isinstance(details, SimIntegrationDetails | ServiceDeskIntegrationDto):
+    g = generated()
+    if isinstance(details, g.SimIntegrationDetails | g.ServiceDeskIntegrationDto):
         return details_from(details)
     if isinstance(details, Mapping):
         return _details_from_dict(_strip(dict(details)), "details")

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
+from ._generated import generated
 
 if TYPE_CHECKING:
     from sailpoint_sim_client.models.json_patch import JsonPatch
@@ -96,10 +97,7 @@ def _check_json(value: Any, where: str, depth: int = 0) -> None:
 def _operation(
     op: str, path: str, *, from_: str | None = None, value: Any = ..., where: str = "operation"
 ) -> JsonPatchOperation:
-    from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
-    from sailpoint_sim_client.models.json_patch_operation_op import JsonPatchOperationOp
-    from sailpoint_sim_client.types import UNSET
-
+    g = generated()
     if op not in OPS:
         raise InvalidRequestError(f"{where}: op {op!r} is not one of {', '.join(OPS)}")
     validate_pointer(path, what=f"{where}: path")
@@ -111,11 +109,11 @@ def _operation(
         if value is ...:
             raise InvalidRequestError(f"{where}: op {op!r} needs 'value' (use None for null)")
         _check_json(value, f"{where}: value")
-    return JsonPatchOperation(
-        op=JsonPatchOperationOp(op),
+    return g.JsonPatchOperation(
+        op=g.JsonPatchOperationOp(op),
         path=path,
-        from_=from_ if op in _NEEDS_FROM and from_ is not None else UNSET,
-        value=value if op in _NEEDS_VALUE else UNSET,
+        from_=from_ if op in _NEEDS_FROM and from_ is not None else g.UNSET,
+        value=value if op in _NEEDS_VALUE else g.UNSET,
     )
 
 
@@ -180,14 +178,15 @@ def _from_mapping(item: Mapping[Any, Any], where: str) -> JsonPatchOperation:
 
 
 def _revalidate(item: JsonPatchOperation, where: str) -> JsonPatchOperation:
-    from sailpoint_sim_client.types import Unset
-
+    unset = generated().Unset
     op = getattr(item.op, "value", item.op)
+    from_: Any = item.from_
+    value: Any = item.value
     operation = _operation(
         op if isinstance(op, str) else repr(op),
         item.path,
-        from_=None if isinstance(item.from_, Unset) else item.from_,
-        value=... if isinstance(item.value, Unset) else item.value,
+        from_=None if isinstance(from_, unset) else from_,
+        value=... if isinstance(value, unset) else value,
         where=where,
     )
     if item.additional_properties:
@@ -202,13 +201,10 @@ def coerce_operations(operations: object) -> list[JsonPatchOperation]:
     Accepts a sequence of JsonPatchOperation or mappings, a JsonPatch model, or a mapping with an
     ``"operations"`` list. Raises InvalidRequestError naming the first bad operation.
     """
-    from sailpoint_sim_client.models.json_patch import JsonPatch
-    from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
-    from sailpoint_sim_client.types import Unset
-
+    g = generated()
     items: object
-    if isinstance(operations, JsonPatch):
-        items = [] if isinstance(operations.operations, Unset) else operations.operations
+    if isinstance(operations, g.JsonPatch):
+        items = [] if isinstance(operations.operations, g.Unset) else operations.operations
     elif isinstance(operations, Mapping):
         if "operations" not in operations:
             raise InvalidRequestError(
@@ -226,7 +222,7 @@ def coerce_operations(operations: object) -> list[JsonPatchOperation]:
     result: list[JsonPatchOperation] = []
     for index, item in enumerate(items):
         where = f"operation {index}"
-        if isinstance(item, JsonPatchOperation):
+        if isinstance(item, g.JsonPatchOperation):
             result.append(_revalidate(item, where))
         elif isinstance(item, Mapping):
             result.append(_from_mapping(item, where))
@@ -243,6 +239,4 @@ def wire_body(
     """The body argument for the generated ``_get_kwargs`` in the chosen wire format."""
     if patch_format is PatchFormat.RFC6902_ARRAY:
         return operations
-    from sailpoint_sim_client.models.json_patch import JsonPatch
-
-    return JsonPatch(operations=operations)
+    return generated().JsonPatch(operations=operations)
