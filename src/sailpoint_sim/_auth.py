@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._config import is_header_safe
 from ._errors import AuthenticationError, describe_body, one_line
 
 if TYPE_CHECKING:
@@ -180,6 +181,10 @@ class ClientCredentialsAuth(httpx.Auth):
         value = data.get("access_token")
         if not isinstance(value, str) or not value:
             raise self._fail(response, "the token endpoint answered without an access_token")
+        if not is_header_safe(value):
+            raise self._fail(
+                response, "the token endpoint answered an access_token that cannot go in a header"
+            )
         token_type = data.get("token_type")
         if token_type is not None and (not isinstance(token_type, str) or token_type.lower() != "bearer"):
             raise self._fail(response, f"unsupported token_type {one_line(str(token_type))[:40]!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -140,8 +141,10 @@ class BaseClient:
         self.timeout: httpx.Timeout = (
             DEFAULT_TIMEOUT if isinstance(timeout, _NotGiven) else httpx.Timeout(timeout)
         )
-        if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.isprintable()):
-            raise ConfigurationError("user_agent must be a printable string")
+        if user_agent is not None and not (
+            isinstance(user_agent, str) and user_agent.isascii() and user_agent.isprintable()
+        ):
+            raise ConfigurationError("user_agent must be a printable ASCII string")
         self.user_agent = user_agent or f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
         self._user_agent_given = user_agent is not None
         self._ops = generated()
@@ -181,7 +184,7 @@ class BaseClient:
         return cls(**env_kwargs(overrides))
 
     @classmethod
-    def from_config_file(cls, path: str = "config.json", **overrides: Any) -> Self:
+    def from_config_file(cls, path: str | os.PathLike[str] = "config.json", **overrides: Any) -> Self:
         """Build a client from the config.json that SailPoint's Python SDK reads.
 
         Keys ``BaseURL``, ``ClientId``, ``ClientSecret``; ``NermBaseUrl`` is ignored. Keyword arguments

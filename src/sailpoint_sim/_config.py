@@ -128,6 +128,11 @@ def validate_api_version(value: object, *, setting: str = "api_version") -> str:
     return value
 
 
+def is_header_safe(value: object) -> bool:
+    """True for a token that can go in an HTTP header as is: printable ASCII, no whitespace."""
+    return isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value
+
+
 def validate_credentials(
     client_id: object,
     client_secret: object,
@@ -143,6 +148,10 @@ def validate_credentials(
             # Do not quote the value: it may be a secret.
             raise ConfigurationError(f"{n[key]} must be a non-empty string")
     if access_token is not None:
+        if not is_header_safe(access_token):
+            raise ConfigurationError(
+                f"{n['access_token']} must be printable ASCII without spaces (it goes in a header)"
+            )
         if client_id is not None or client_secret is not None:
             raise ConfigurationError(
                 f"give either {n['access_token']} or {n['client_id']} and {n['client_secret']}, not both"

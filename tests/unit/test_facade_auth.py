@@ -194,6 +194,7 @@ async def test_static_token_is_sent(api_factory: ApiFactory) -> None:
         (lambda: httpx.Response(200, json={"access_token": None}), 200, "without an access_token"),
         (lambda: httpx.Response(200, json={"access_token": 12345}), 200, "without an access_token"),
         (lambda: httpx.Response(200, json={"access_token": "abc", "token_type": "mac"}), 200, "token_type"),
+        (lambda: httpx.Response(200, json={"access_token": "tök\n"}), 200, "cannot go in a header"),
     ],
     ids=[
         "400-invalid-client",
@@ -208,6 +209,7 @@ async def test_static_token_is_sent(api_factory: ApiFactory) -> None:
         "200-null-token",
         "200-number-token",
         "200-wrong-type",
+        "200-non-ascii-token",
     ],
 )
 async def test_token_endpoint_failure_raises_at_once(

@@ -123,6 +123,9 @@ def test_api_version_setting(cls: Any) -> None:
         ({"client_id": "id", "client_secret": "s", "access_token": "t"}, "not both"),
         ({"access_token": ""}, "access_token must be a non-empty string"),
         ({"client_id": "id", "client_secret": 5}, "client_secret must be a non-empty string"),
+        ({"access_token": "tök"}, "printable ASCII"),
+        ({"access_token": "a\r\nX-Injected: 1"}, "printable ASCII"),
+        ({"access_token": "two words"}, "printable ASCII"),
     ],
 )
 def test_credentials_refused(cls: Any, kwargs: dict[str, Any], message: str) -> None:
@@ -137,6 +140,7 @@ def test_credentials_refused(cls: Any, kwargs: dict[str, Any], message: str) -> 
         ({"patch_format": "array"}, "patch_format"),
         ({"retry": 3}, "retry must be a RetryPolicy"),
         ({"user_agent": "bad\nagent"}, "user_agent"),
+        ({"user_agent": "agént"}, "user_agent"),
         ({"max_retries": -1}, "max_attempts"),
         ({"token_url": "http://evil.example.com/token"}, "token_url"),
     ],
