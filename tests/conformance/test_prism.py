@@ -37,8 +37,15 @@ import yaml
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
 
 from sailpoint_sim import (
+    APIStatusError,
     AsyncSimIntegrationsClient,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
     PatchFormat,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
     SimIntegrationsClient,
     patch,
 )
@@ -178,12 +185,15 @@ class Exchanges:
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, int]] = []
-        self.violations: list[str] = []
+        self.violations: list[str] = []  # flagged by Prism, or not a 2xx
+        self.flagged: list[str] = []  # flagged by Prism (the sl-violations header)
 
     def record(self, response: httpx.Response) -> None:
         request = response.request
         self.seen.append((request.method, request.url.path, response.status_code))
         flagged = response.headers.get("sl-violations")
+        if flagged:
+            self.flagged.append(f"{request.method} {request.url.path}: {flagged}")
         if flagged or not 200 <= response.status_code < 300:
             self.violations.append(
                 f"{request.method} {request.url.path} -> {response.status_code}: {flagged or '(no header)'}"
@@ -283,6 +293,64 @@ async def test_all_seven_endpoints_conform(prism_url: str, kind: str, patch_form
         ("DELETE", 200),
     ]
     assert all(path.startswith(f"/{API_VERSION}/sim-integrations") for _, path, _ in exchanges.seen)
+
+
+DOCUMENTED_ERRORS = [
+    (400, BadRequestError, "400.1 Bad Request Content", "e7eab60924f64aa284175b9fa3309599"),
+    (401, AuthenticationError, None, None),
+    (403, PermissionDeniedError, "403 Forbidden", "b21b1f7ce4da4d639f2c62a57171b427"),
+    (404, NotFoundError, "404 Not found", "b21b1f7ce4da4d639f2c62a57171b427"),
+    (429, RateLimitError, None, None),
+    (500, ServerError, "500.0 Internal Fault", "b21b1f7ce4da4d639f2c62a57171b427"),
+]
+
+
+@pytest.mark.parametrize(("status", "error_class", "detail_code", "tracking_id"), DOCUMENTED_ERRORS)
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_documented_error_examples_become_typed_errors(
+    prism_url: str,
+    kind: str,
+    status: int,
+    error_class: type[APIStatusError],
+    detail_code: str | None,
+    tracking_id: str | None,
+) -> None:
+    """Prism answers with the spec's error examples on request (``Prefer: code=N``); each one maps to
+    its typed error, carrying SailPoint's detailCode, trackingId and message text."""
+    exchanges = Exchanges()
+    headers = {"Prefer": f"code={status}"}
+    if kind == "sync":
+        with (
+            httpx.Client(headers=headers, event_hooks={"response": [exchanges.record]}) as http,
+            SimIntegrationsClient(prism_url, access_token=TOKEN, http_client=http, max_retries=0) as client,
+            pytest.raises(error_class) as caught,
+        ):
+            client.get("62945a496ef440189b1f03e3623411c8")
+    else:
+        async with (
+            httpx.AsyncClient(headers=headers, event_hooks={"response": [exchanges.arecord]}) as ahttp,
+            AsyncSimIntegrationsClient(
+                prism_url, access_token=TOKEN, http_client=ahttp, max_retries=0
+            ) as aclient,
+        ):
+            with pytest.raises(error_class) as caught:
+                await aclient.get("62945a496ef440189b1f03e3623411c8")
+    error = caught.value
+    assert error.status_code == status
+    assert error.detail_code == detail_code
+    assert error.tracking_id == tracking_id
+    example_text = {
+        401: "JWT validation failed: JWT is expired",
+        429: "Rate Limit Exceeded",
+    }
+    assert error.messages, error
+    if status in example_text:
+        assert example_text[status] in error.messages[0]
+    # Only the status was chosen: the request itself still conformed.
+    assert exchanges.seen == [
+        ("GET", f"/{API_VERSION}/sim-integrations/62945a496ef440189b1f03e3623411c8", status)
+    ]
+    assert exchanges.flagged == []
 
 
 def test_prism_does_flag_violations(prism_url: str) -> None:
