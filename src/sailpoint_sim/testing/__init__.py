@@ -35,6 +35,13 @@ T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``, ``POST
 Never expose this server beyond loopback.
 """
 
+try:
+    import jsonpatch as _jsonpatch  # noqa: F401 - checked here so a missing extra fails early and clearly
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "sailpoint_sim.testing needs the 'testing' extra: pip install 'sailpoint-sim[testing]'"
+    ) from exc
+
 from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
 from ._server import FakeServer
 from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
