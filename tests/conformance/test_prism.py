@@ -142,31 +142,45 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"body validation; dropped for Prism at {', '.join(normalised)}",
             stacklevel=1,
         )
-    port = _free_port()
-    log_path = folder / "prism.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(binary), "mock", str(spec), "--host", "127.0.0.1", "--port", str(port), "--errors"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
+    process, url = _start_prism(binary, spec, folder / "prism.log")
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Prism exited ({process.returncode}):\n{log_path.read_text(errors='replace')}")
-            try:
-                httpx.get(f"{url}/__ready__", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Prism did not start in {STARTUP_TIMEOUT:.0f}s:\n{log_path.read_text()}")
-                time.sleep(0.2)
         yield url
     finally:
         _stop(process)
+
+
+def _start_prism(binary: Path, spec: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start Prism on a free loopback port and wait until it answers; retry if the port was taken."""
+    for _ in range(3):
+        port = _free_port()  # free now; another process may still take it before Prism binds
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [str(binary), "mock", str(spec), "--host", "127.0.0.1", "--port", str(port), "--errors"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        taken = False
+        while process.poll() is None:
+            try:
+                probe = httpx.get(f"{url}/__ready__", timeout=1.0)
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    _stop(process)
+                    pytest.fail(f"Prism did not start in {STARTUP_TIMEOUT:.0f}s:\n{log_path.read_text()}")
+                time.sleep(0.2)
+                continue
+            # Prism's own answer for an unknown path, not another server's that holds the port.
+            if "NO_PATH_MATCHED_ERROR" in probe.text and process.poll() is None:
+                return process, url
+            taken = True
+            break
+        _stop(process)
+        if not taken and "EADDRINUSE" not in log_path.read_text(errors="replace"):
+            pytest.fail(f"Prism exited ({process.returncode}):\n{log_path.read_text(errors='replace')}")
+    pytest.fail("Prism could not bind a free loopback port in 3 attempts")
 
 
 # --------------------------------------------------------------------------- the spec's examples
