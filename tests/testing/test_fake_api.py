@@ -225,6 +225,12 @@ def test_ids_are_single_percent_decoded_segments(api: Api) -> None:
     assert api.get(f"{BASE}/a/b").status_code == 404
 
 
+def test_very_long_and_control_character_ids(api: Api) -> None:
+    long_id = "a" * 20_000
+    assert_error(api.get(f"{BASE}/{long_id}"), 404, "404 Not found", long_id)
+    assert_error(api.get(f"{BASE}/%00%0A%1F%FF"), 404, "404 Not found", r"\x00\n\x1f")
+
+
 def test_per_resource_paths_reach_the_same_handlers(api: Api) -> None:
     created = api.create({"name": "one"})
     assert api.get("/sim-integrations/v1").json() == [created]

@@ -109,9 +109,12 @@ def test_clear_records_and_reset() -> None:
         fake.clear_records()
         assert fake.requests == [] and fake.writes == []
         assert len(fake.integrations) == 1
+        issued = fake.issue_token()
         fake.reset()
-        assert fake.integrations == {} and fake.faults == []
-        assert client.get(BASE).status_code == 401  # constructor tokens are forgotten too
+        assert fake.integrations == {} and fake.faults == [] and fake.requests == []
+        assert client.get(BASE).json() == []  # constructor tokens are configuration: still valid
+        other = {"Authorization": f"Bearer {issued}"}
+        assert client.get(BASE, headers=other).status_code == 401  # issued ones are forgotten
 
 
 def test_bad_constructor_arguments() -> None:

@@ -226,7 +226,8 @@ class FakeSimService:
         self._clock = clock
         self._lock = threading.Lock()
         self._store: dict[str, _Entry] = {}
-        self._tokens: dict[str, float | None] = dict.fromkeys(tokens)
+        self._fixed_tokens = tuple(tokens)
+        self._tokens: dict[str, float | None] = dict.fromkeys(self._fixed_tokens)
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         self._writes: list[AppliedWrite] = []
@@ -420,14 +421,15 @@ class FakeSimService:
     def reset(self) -> None:
         """Back to a fresh service: no integrations, faults, records or issued tokens.
 
-        Tokens given to the constructor or :meth:`add_token` are forgotten too.
+        Tokens given to the constructor stay valid (they are configuration, like the credentials and
+        settings); tokens issued since, or added with :meth:`add_token`, are forgotten.
         """
         with self._lock:
             self._store.clear()
             self._faults.clear()
             self._requests.clear()
             self._writes.clear()
-            self._tokens.clear()
+            self._tokens = dict.fromkeys(self._fixed_tokens)
             self._token_requests = 0
             self._seeded = 0
 
