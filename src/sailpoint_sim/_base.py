@@ -36,7 +36,7 @@ from ._errors import (
     make_status_error,
     one_line,
 )
-from ._generated import generated
+from ._lazy import generated
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._retry import RetryPolicy, parse_retry_after
 from ._version import __version__

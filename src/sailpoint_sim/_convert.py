@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
-from ._generated import generated
+from ._lazy import generated
 from ._patch import _check_json
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
-from ._generated import generated
+from ._lazy import generated
 
 if TYPE_CHECKING:
     from sailpoint_sim_client.models.json_patch import JsonPatch

@@ -1,4 +1,4 @@
-"""Lazy access to the generated package.
+"""Lazy access to the generated package (named `_lazy`: vendoring puts the generated code in `_generated`).
 
 The generated models and operation modules (and attrs under them) are imported on first use, not at
 ``import sailpoint_sim``, and looked up once: per-request code reads attributes of one cached object
