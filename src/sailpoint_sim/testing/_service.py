@@ -8,9 +8,11 @@ and costs little per request.
 
 Order of checks for an API request (documented, and relied on by tests): a matching fault with
 ``when="before"`` answers first (like a gateway in front of the service); then the route (404, 405);
-then ``Authorization`` (401); then ``X-SailPoint-Experimental`` (400); then the body (400 when missing), its content type (415)
-and its content against the schema (400); then the id (404); then, for PATCH, the RFC 6902 rules the
-schema cannot express (pointer syntax, ``value`` and ``from`` present) and the application (400).
+then ``Authorization`` (401); then ``X-SailPoint-Experimental`` (400); then the body (400 when
+missing), its content type (415) and its content against the schema (400); then the id (404); then,
+for PATCH, the RFC 6902 rules the schema cannot express (pointer syntax, ``value`` and ``from``
+present) and the application of the patch (400). This mirrors a Spring service: bean validation of
+the body runs before the handler looks the id up.
 """
 
 from __future__ import annotations
@@ -19,22 +21,20 @@ import base64
 import contextlib
 import copy
 import datetime as _dt
-import hashlib
 import hmac
 import json
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
-from . import _validate
+from . import _replies, _validate
+from ._admin import admin_reply
 from ._model import (
-    Action,
     AppliedWrite,
     Exchange,
     Fault,
@@ -43,7 +43,6 @@ from ._model import (
     Reply,
     Request,
     When,
-    format_retry_after,
 )
 
 if TYPE_CHECKING:
@@ -56,16 +55,10 @@ DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
 REDACTED = "<redacted>"
 
-_JSON = "application/json"
 _READ_ONLY = ("id", "created", "modified")
 _BODY_BREAKING = frozenset(
     {"truncated_json", "wrong_content_type", "huge", "reset_mid_body", "close_mid_body"}
 )
-_ACTIONS: dict[str, Action] = {
-    "reset": "reset",
-    "reset_mid_body": "reset_mid_body",
-    "close_mid_body": "close_mid_body",
-}
 _API_PREFIXES = (("v2025", "sim-integrations"), ("sim-integrations", "v1"))
 
 # (method, route shape) -> operationId. Shapes: "collection", "item", "rule".
@@ -80,64 +73,10 @@ _OPERATIONS = {
 }
 _ALLOWED = {"collection": "GET, POST", "item": "GET, PUT, DELETE, PATCH", "rule": "PATCH"}
 
-_DETAIL_CODES = {
-    400: "400.1 Bad Request Content",
-    403: "403 Forbidden",
-    404: "404 Not found",
-    405: "405 Method Not Allowed",
-    415: "415 Unsupported Media Type",
-    500: "500.0 Internal Fault",
-}
-
-# The documented example integration (spec/components/examples/Integration), the base of seeded data and
-# of the bodies that "before" faults break.
-_EXAMPLE: dict[str, Any] = {
-    "id": "62945a496ef440189b1f03e3623411c8",
-    "name": "Service Desk Integration Name",
-    "created": "2024-01-17T18:45:25.994Z",
-    "modified": "2024-02-18T18:45:25.994Z",
-    "description": "A very nice Service Desk integration",
-    "type": "ServiceNowSDIM",
-    "ownerRef": {"type": "IDENTITY", "id": "2c9180a46faadee4016fb4e018c20639", "name": "Support"},
-    "clusterRef": {"type": "CLUSTER", "id": "2c9180847a7fccdd017aa5896f9f4f6f", "name": "Training VA"},
-    "cluster": "xyzzy999",
-    "managedSources": ["2c9180835d191a86015d28455b4a2329"],
-    "provisioningConfig": {
-        "universalManager": False,
-        "managedResourceRefs": [
-            {"type": "SOURCE", "id": "2c9180855d191c59015d291ceb051111", "name": "My Source 1"}
-        ],
-        "planInitializerScript": None,
-        "noProvisioningRequests": True,
-        "provisioningRequestExpiration": 7,
-    },
-    "attributes": {"url": "https://example.service-now.com", "username": "sailpoint"},
-    "sources": ["2c9180835d191a86015d28455b4a2329"],
-    "statusMap": {"closed_cancelled": "Failed", "closed_complete": "Committed", "requested": "Queued"},
-    "request": {
-        "description": "SailPoint Access Request",
-        "short_description": "SailPoint Access Request $!plan.arguments.identityRequestId",
-    },
-    "beforeProvisioningRule": {
-        "type": "RULE",
-        "id": "048eb3d55c5a4758bd07dccb87741c78",
-        "name": "Before Provisioning Airtable Rule",
-    },
-}
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
 
 def _reject_constant(name: str) -> Any:
     # Python's json accepts NaN and Infinity; JSON (and SailPoint's Jackson) does not.
     raise ValueError(f"{name} is not valid JSON")
-
-
-def _timestamp(moment: _dt.datetime) -> str:
-    """SailPoint's format: UTC, milliseconds, ``Z`` (``2024-01-17T18:45:25.994Z``)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _new_id() -> str:
@@ -160,6 +99,10 @@ class _Problem(Exception):
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.status)
         self.reply = reply
+
+
+def _not_found(ident: str, tracking: str) -> _Problem:
+    return _Problem(_replies.error(404, tracking, f"The SIM integration {ident!r} was not found."))
 
 
 class FakeSimService:
@@ -407,16 +350,22 @@ class FakeSimService:
             for _ in range(count):
                 index = self._seeded
                 self._seeded += 1
-                doc = self._seed_doc(index)
-                moment = _dt.datetime(2024, 1, 17, 18, 45, 25, 994000, tzinfo=_dt.UTC) + _dt.timedelta(
-                    minutes=37 * index
-                )
-                entry = _Entry(doc=doc, raw=b"", created=moment, modified=moment)
-                doc["created"] = doc["modified"] = _timestamp(moment)
-                entry.raw = _dumps(doc)
-                self._store[doc["id"]] = entry
+                doc = _replies.seed_doc(index)
+                moment = _dt.datetime.fromisoformat(doc["created"].replace("Z", "+00:00"))
+                self._store[doc["id"]] = _Entry(doc, _replies.dumps(doc), moment, moment)
                 ids.append(doc["id"])
         return ids
+
+    def stats(self) -> dict[str, int]:
+        """Counts: integrations stored, token requests, recorded requests, applied writes, faults."""
+        with self._lock:
+            return {
+                "integrations": len(self._store),
+                "tokenRequests": self._token_requests,
+                "requests": len(self._requests),
+                "writes": len(self._writes),
+                "faults": len(self._faults),
+            }
 
     def reset(self) -> None:
         """Back to a fresh service: no integrations, faults, records or issued tokens.
@@ -474,7 +423,9 @@ class FakeSimService:
         tracking = _new_id()
         fault = exchange.fault
         if exchange.operation == "admin":
-            return self._admin(exchange, tracking)
+            return admin_reply(
+                self, exchange.request.method, "/".join(exchange.route), exchange.request.body, tracking
+            )
         if fault is not None and fault.when == "before" and fault.kind != "delay":
             real = None
             if fault.kind in _BODY_BREAKING and exchange.request.method.upper() == "GET":
@@ -492,7 +443,7 @@ class FakeSimService:
             # A bug in the fake answers 500 like a real service would (and schemathesis' server-error
             # check reports it) instead of dropping the connection.
             _log.exception("fake SIM service failed on %s %s", exchange.request.method, exchange.path)
-            reply = self._error(500, tracking, "An internal fault occurred.")
+            reply = _replies.error(500, tracking, "An internal fault occurred.")
         if fault is not None and fault.when == "after" and fault.kind != "delay":
             reply = self._fault_reply(fault, exchange, reply, tracking)
         return reply
@@ -526,10 +477,10 @@ class FakeSimService:
     def _dispatch(self, ex: Exchange, tracking: str) -> Reply:
         operation = ex.operation
         if operation is None:
-            return self._error(404, tracking, f"No resource at {ex.path}.")
+            return _replies.error(404, tracking, f"No resource at {ex.path}.")
         if operation == "405":
             allowed = "POST" if ex.route == ("token",) else _ALLOWED[ex.route[0]]
-            reply = self._error(405, tracking, f"{ex.request.method} is not supported here.")
+            reply = _replies.error(405, tracking, f"{ex.request.method} is not supported here.")
             reply.headers.append(("Allow", allowed))
             return reply
         if operation == "token":
@@ -537,56 +488,54 @@ class FakeSimService:
         self._authorize(ex.request, tracking)
         ident = ex.route[1]
         if operation == "getSIMIntegrations":
-            with self._lock:
-                body = b"[" + b",".join(entry.raw for entry in self._store.values()) + b"]"
-            return self._ok(body, tracking)
+            return _replies.ok(self._listing(), tracking)
         if operation == "getSIMIntegration":
             with self._lock:
                 entry = self._store.get(ident)
             if entry is None:
-                raise self._not_found(ident, tracking)
-            return self._ok(entry.raw, tracking)
+                raise _not_found(ident, tracking)
+            return _replies.ok(entry.raw, tracking)
         if operation == "deleteSIMIntegration":
             with self._lock:
                 if self._store.pop(ident, None) is None:
-                    raise self._not_found(ident, tracking)
+                    raise _not_found(ident, tracking)
                 self._log(ex, operation, ident, None)
             return Reply(self.delete_status, [("SLPT-Request-ID", tracking)], b"")
         if operation in ("createSIMIntegration", "putSIMIntegration"):
             body = self._json_body(ex, tracking, patch=False)
             problems = _validate.integration_problems(body)
             if problems:
-                raise _Problem(self._error(400, tracking, *problems))
+                raise _Problem(_replies.error(400, tracking, *problems))
             with self._lock:
                 if operation == "createSIMIntegration":
                     entry = self._insert(body)
                 else:
                     old = self._store.get(ident)
                     if old is None:
-                        raise self._not_found(ident, tracking)
+                        raise _not_found(ident, tracking)
                     entry = self._replace(old, body)
                 self._log(ex, operation, entry.doc["id"], body)
-            return self._ok(entry.raw, tracking)
+            return _replies.ok(entry.raw, tracking)
         # the two PATCH operations
         body = self._json_body(ex, tracking, patch=True)
         ops, problems = _validate.patch_operations(body)
         if problems:
-            raise _Problem(self._error(400, tracking, *problems))
+            raise _Problem(_replies.error(400, tracking, *problems))
         with self._lock:
             old = self._store.get(ident)
             if old is None:
-                raise self._not_found(ident, tracking)
+                raise _not_found(ident, tracking)
             # Like a real service, what the schema cannot say is found while applying, after the lookup.
             problems = _validate.patch_semantic_problems(
                 ops, "operations" if isinstance(body, dict) else "body"
             )
             if problems:
-                raise _Problem(self._error(400, tracking, *problems))
+                raise _Problem(_replies.error(400, tracking, *problems))
             if operation == "patchSIMAttributes":
                 new_doc = self._apply_patch(old.doc, ops, tracking)
                 for field in ("id", "created"):
                     if new_doc.get(field) != old.doc[field]:
-                        raise _Problem(self._error(400, tracking, f"{field}: is read-only"))
+                        raise _Problem(_replies.error(400, tracking, f"{field}: is read-only"))
                 problems = _validate.integration_problems(new_doc)
             else:
                 rule = self._apply_patch(old.doc.get("beforeProvisioningRule") or {}, ops, tracking)
@@ -594,10 +543,10 @@ class FakeSimService:
                 new_doc = dict(old.doc)
                 new_doc["beforeProvisioningRule"] = rule
             if problems:
-                raise _Problem(self._error(400, tracking, *problems))
+                raise _Problem(_replies.error(400, tracking, *problems))
             entry = self._replace(old, new_doc)
             self._log(ex, operation, ident, body)
-        return self._ok(entry.raw, tracking)
+        return _replies.ok(entry.raw, tracking)
 
     # ------------------------------------------------------------------ checks
 
@@ -619,29 +568,29 @@ class FakeSimService:
             else:
                 message = ""
         if message:
-            reply = self._json_reply(401, {"error": message}, tracking)
+            reply = _replies.json_reply(401, {"error": message}, tracking)
             reply.headers.append(("WWW-Authenticate", 'Bearer realm="sailpoint"'))
             raise _Problem(reply)
         if request.headers.get("x-sailpoint-experimental") != "true":
             raise _Problem(
-                self._json_reply(400, {"error": "Experimental Header is missing or invalid."}, tracking)
+                _replies.json_reply(400, {"error": "Experimental Header is missing or invalid."}, tracking)
             )
 
     def _json_body(self, ex: Exchange, tracking: str, *, patch: bool) -> Any:
         if not ex.request.body.strip():
             # Checked before the content type: a missing body is what a client most likely got wrong.
-            raise _Problem(self._error(400, tracking, "body: is required"))
+            raise _Problem(_replies.error(400, tracking, "body: is required"))
         content_type = ex.request.headers.get("content-type", "")
         media = content_type.partition(";")[0].strip().lower()
         if patch:
             ok = media == "application/json-patch+json"
             wanted = "application/json-patch+json"
         else:
-            ok = media == _JSON or (media.startswith("application/") and media.endswith("+json"))
-            wanted = _JSON
+            ok = media == _replies.JSON or (media.startswith("application/") and media.endswith("+json"))
+            wanted = _replies.JSON
         if not ok:
             raise _Problem(
-                self._error(
+                _replies.error(
                     415, tracking, f"Content-Type {content_type or '(none)'} is not supported; use {wanted}."
                 )
             )
@@ -649,7 +598,7 @@ class FakeSimService:
             return json.loads(ex.request.body.decode("utf-8"), parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as exc:
             # json.JSONDecodeError is a ValueError; its message names line and column but not the data.
-            raise _Problem(self._error(400, tracking, f"body: is not valid JSON ({exc})")) from None
+            raise _Problem(_replies.error(400, tracking, f"body: is not valid JSON ({exc})")) from None
 
     def _apply_patch(self, doc: dict[str, Any], ops: list[dict[str, Any]], tracking: str) -> Any:
         import jsonpatch
@@ -658,7 +607,7 @@ class FakeSimService:
         try:
             return jsonpatch.apply_patch(doc, ops, in_place=False)
         except jsonpatch.JsonPatchTestFailed as exc:
-            raise _Problem(self._error(400, tracking, f"test operation failed: {exc}")) from None
+            raise _Problem(_replies.error(400, tracking, f"test operation failed: {exc}")) from None
         except (
             jsonpatch.JsonPatchException,
             jsonpointer.JsonPointerException,
@@ -667,7 +616,7 @@ class FakeSimService:
             TypeError,
             ValueError,
         ) as exc:
-            raise _Problem(self._error(400, tracking, f"patch cannot be applied: {exc}")) from None
+            raise _Problem(_replies.error(400, tracking, f"patch cannot be applied: {exc}")) from None
 
     # ------------------------------------------------------------------ store (call with the lock held)
 
@@ -677,7 +626,7 @@ class FakeSimService:
             ident = _new_id()
         now = _dt.datetime.now(_dt.UTC)
         doc = self._build(ident, body, now, now)
-        entry = _Entry(doc, _dumps(doc), now, now)
+        entry = _Entry(doc, _replies.dumps(doc), now, now)
         self._store[ident] = entry
         return entry
 
@@ -685,7 +634,7 @@ class FakeSimService:
         # modified must change on every update, even two within one millisecond.
         now = max(_dt.datetime.now(_dt.UTC), old.modified + _dt.timedelta(milliseconds=1))
         doc = self._build(old.doc["id"], body, old.created, now)
-        entry = _Entry(doc, _dumps(doc), old.created, now)
+        entry = _Entry(doc, _replies.dumps(doc), old.created, now)
         self._store[doc["id"]] = entry
         return entry
 
@@ -697,30 +646,12 @@ class FakeSimService:
         for key, value in body.items():
             if key not in _READ_ONLY:
                 doc[key] = copy.deepcopy(value)
-        doc["created"] = _timestamp(created)
-        doc["modified"] = _timestamp(modified)
+        doc["created"] = _replies.timestamp(created)
+        doc["modified"] = _replies.timestamp(modified)
         return doc
 
     def _log(self, ex: Exchange, operation: str, ident: str, body: Any) -> None:
         self._writes.append(AppliedWrite(ex.request.method.upper(), ex.path, operation, ident, body))
-
-    @staticmethod
-    def _seed_doc(index: int) -> dict[str, Any]:
-        digest = hashlib.blake2b(f"sailpoint-sim-fake:{index}".encode(), digest_size=32).hexdigest()
-        doc = copy.deepcopy(_EXAMPLE)
-        doc["id"] = digest[:32]
-        doc["name"] = f"ServiceNow SIM {index + 1:04d}"
-        doc["description"] = (
-            f"SIM integration {index + 1} for the {('HR', 'IT', 'Finance', 'Sales')[index % 4]} desk"
-        )
-        doc["type"] = "ServiceNowSDIM" if index % 5 else "ServiceNow"
-        doc["attributes"] = {"url": f"https://tenant{index % 7}.service-now.com", "username": "sailpoint"}
-        source = digest[32:64]
-        doc["sources"] = [source]
-        doc["managedSources"] = [source]
-        doc["provisioningConfig"]["managedResourceRefs"][0]["id"] = source
-        doc["provisioningConfig"]["managedResourceRefs"][0]["name"] = f"Source {index + 1}"
-        return doc
 
     # ------------------------------------------------------------------ tokens
 
@@ -749,7 +680,7 @@ class FakeSimService:
                 params.setdefault("client_id", user)
                 params.setdefault("client_secret", password)
         if params.get("grant_type") != "client_credentials":
-            return self._json_reply(
+            return _replies.json_reply(
                 400,
                 {
                     "error": "unsupported_grant_type",
@@ -762,12 +693,12 @@ class FakeSimService:
             params.get("client_secret", "").encode(), self._client_secret.encode()
         )
         if not (good_id and good_secret):
-            return self._json_reply(
+            return _replies.json_reply(
                 401, {"error": "invalid_client", "error_description": "Bad credentials"}, tracking
             )
         ttl = self.token_ttl
         token = self.issue_token(ttl)
-        reply = self._json_reply(
+        reply = _replies.json_reply(
             200,
             {
                 "access_token": token,
@@ -788,121 +719,18 @@ class FakeSimService:
         reply.headers.append(("Cache-Control", "no-store"))
         return reply
 
-    # ------------------------------------------------------------------ replies
-
-    @staticmethod
-    def _ok(body: bytes, tracking: str) -> Reply:
-        return Reply(200, [("Content-Type", _JSON), ("SLPT-Request-ID", tracking)], body)
-
-    @staticmethod
-    def _json_reply(status: int, value: Any, tracking: str) -> Reply:
-        return Reply(status, [("Content-Type", _JSON), ("SLPT-Request-ID", tracking)], _dumps(value))
-
-    @classmethod
-    def _error_body(cls, status: int, tracking: str, *texts: str) -> dict[str, Any]:
-        try:
-            phrase = HTTPStatus(status).phrase
-        except ValueError:
-            phrase = "Unknown Error"
-        return {
-            "detailCode": _DETAIL_CODES.get(status, f"{status} {phrase}"),
-            "trackingId": tracking,
-            "messages": [
-                {"locale": "en-US", "localeOrigin": "DEFAULT", "text": text} for text in (texts or (phrase,))
-            ],
-            "causes": [],
-        }
-
-    @classmethod
-    def _error(cls, status: int, tracking: str, *texts: str) -> Reply:
-        """A reply with SailPoint's ErrorResponseDto body."""
-        return cls._json_reply(status, cls._error_body(status, tracking, *texts), tracking)
-
-    @classmethod
-    def _not_found(cls, ident: str, tracking: str) -> _Problem:
-        return _Problem(cls._error(404, tracking, f"The SIM integration {ident!r} was not found."))
-
     def _fault_reply(self, fault: Fault, ex: Exchange, real: Reply | None, tracking: str) -> Reply:
-        """The broken reply a fault asks for; ``real`` is the genuine reply when the work was done."""
-        headers: list[tuple[str, str]] = [("SLPT-Request-ID", tracking)]
-        kind = fault.kind
-        if kind == "status":
-            status = fault.status or 503
-            if fault.body is not None:
-                body = (
-                    fault.body
-                    if isinstance(fault.body, bytes)
-                    else (fault.body.encode("utf-8") if isinstance(fault.body, str) else _dumps(fault.body))
-                )
-            elif status == 429:
-                body = _dumps({"message": " Rate Limit Exceeded "})
-            elif status == 401:
-                body = _dumps({"error": "JWT validation failed: JWT is expired"})
-            else:
-                body = _dumps(self._error_body(status, tracking))
-            headers.append(("Content-Type", fault.content_type or _JSON))
-            if fault.retry_after is not None:
-                headers.append(("Retry-After", format_retry_after(fault.retry_after)))
-            reply = Reply(status, headers, body)
-        elif kind == "html":
-            status = fault.status or 200
-            phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-            page = (
-                f"<!DOCTYPE html>\n<html><head><title>{status} {phrase}</title></head>"
-                f"<body><h1>{status} {phrase}</h1><p>The upstream server is unavailable.</p></body></html>\n"
-            )
-            headers.append(("Content-Type", fault.content_type or "text/html; charset=utf-8"))
-            reply = Reply(status, headers, page.encode())
-        elif kind == "empty":
-            headers.append(("Content-Type", fault.content_type or _JSON))
-            reply = Reply(fault.status or 200, headers, b"")
-        elif kind == "huge":
-            headers.append(("Content-Type", fault.content_type or _JSON))
-            reply = Reply(fault.status or 200, headers, self._huge_body(ex, real, fault.size))
-        else:
-            # truncated_json, wrong_content_type, reset, reset_mid_body, close_mid_body: the real body
-            # (or, when the work was not done, a plausible one) broken in transit.
-            if real is not None and real.body:
-                status, body = real.status, real.body
-            else:
-                status, body = 200, self._plausible_body(ex)
-            status = fault.status or status
-            if kind == "truncated_json":
-                body = body[: max(1, len(body) // 2)]
-                headers.append(("Content-Type", fault.content_type or _JSON))
-            elif kind == "wrong_content_type":
-                headers.append(("Content-Type", fault.content_type or "text/plain; charset=utf-8"))
-            else:
-                headers.append(("Content-Type", fault.content_type or _JSON))
-            reply = Reply(
-                status,
-                headers,
-                body,
-                action=_ACTIONS.get(kind),
-            )
-        reply.headers.extend(fault.headers.items())
-        return reply
+        is_list = ex.operation == "getSIMIntegrations"
+        plausible = b""
+        if real is None or not real.body:
+            # Nothing was done (a write refused before applying): break a body of the right shape.
+            plausible = self._listing() if is_list else _replies.dumps(_replies.EXAMPLE)
+        return _replies.fault_reply(fault, is_list=is_list, real=real, plausible=plausible, tracking=tracking)
 
-    def _plausible_body(self, ex: Exchange) -> bytes:
-        if ex.operation == "getSIMIntegrations":
-            with self._lock:
-                return b"[" + b",".join(entry.raw for entry in self._store.values()) + b"]"
-        return _dumps(_EXAMPLE)
-
-    def _huge_body(self, ex: Exchange, real: Reply | None, size: int) -> bytes:
-        """Valid JSON of about ``size`` bytes with the operation's shape (a list or one integration)."""
-        if ex.operation == "getSIMIntegrations":
-            item = _dumps(_EXAMPLE)
-            count = max(1, size // (len(item) + 1))
-            return b"[" + b",".join([item] * count) + b"]"
-        doc = dict(_EXAMPLE)
-        if real is not None and real.body:
-            with contextlib.suppress(ValueError):
-                parsed = json.loads(real.body)
-                if isinstance(parsed, dict):
-                    doc = parsed
-        doc["description"] = "x" * max(0, size - len(_dumps(doc)))
-        return _dumps(doc)
+    def _listing(self) -> bytes:
+        # Entries keep their encoding, so a list costs one join, whatever the number of integrations.
+        with self._lock:
+            return b"[" + b",".join(entry.raw for entry in self._store.values()) + b"]"
 
     # ------------------------------------------------------------------ records
 
@@ -920,114 +748,13 @@ class FakeSimService:
             query = _redact_form(query.encode()).decode()
         return RecordedRequest(method, path, query, headers, body, operation)
 
-    # ------------------------------------------------------------------ admin endpoints (test-only)
-
-    def _admin(self, ex: Exchange, tracking: str) -> Reply:
-        """``/__fake__/...``: out-of-process control for demos and end-to-end tests. No auth: test-only."""
-        route = "/".join(ex.route)
-        method = ex.request.method.upper()
-        try:
-            data = json.loads(ex.request.body) if ex.request.body.strip() else {}
-        except ValueError:
-            return self._error(400, tracking, "body: is not valid JSON")
-        try:
-            result = self._admin_action(method, route, data)
-        except (ValueError, TypeError) as exc:
-            return self._error(400, tracking, str(exc))
-        if result is None:
-            return self._error(404, tracking, f"No admin endpoint {method} /__fake__/{route}.")
-        return self._json_reply(200, result, tracking)
-
-    def _admin_action(self, method: str, route: str, data: Any) -> Any:
-        if not isinstance(data, dict | list):
-            raise ValueError("body: must be a JSON object")
-        if (method, route) == ("GET", ""):
-            return {"ok": True}
-        if route == "faults":
-            if method == "GET":
-                return [fault.to_json() for fault in self.faults]
-            if method == "POST":
-                items = data if isinstance(data, list) else [data]
-                added = [self.add_fault(Fault.from_json(item)) for item in items]
-                return [fault.to_json() for fault in added]
-            if method == "DELETE":
-                self.clear_faults()
-                return {"ok": True}
-        if route in ("requests", "writes"):
-            if method == "GET":
-                records = self.requests if route == "requests" else self.writes
-                return [record.to_json() for record in records]
-            if method == "DELETE":
-                self.clear_records()
-                return {"ok": True}
-        if (method, route) == ("GET", "integrations"):
-            return list(self.integrations.values())
-        if (method, route) == ("GET", "stats"):
-            with self._lock:
-                return {
-                    "integrations": len(self._store),
-                    "tokenRequests": self._token_requests,
-                    "requests": len(self._requests),
-                    "writes": len(self._writes),
-                    "faults": len(self._faults),
-                }
-        if (method, route) == ("POST", "reset"):
-            self.reset()
-            return {"ok": True}
-        if (method, route) == ("POST", "seed") and isinstance(data, dict):
-            return {"ids": self.seed(_int(data.get("count", 0), "count"))}
-        if (method, route) == ("POST", "config") and isinstance(data, dict):
-            return self._configure(data)
-        if (method, route) == ("POST", "tokens") and isinstance(data, dict):
-            token = data.get("token")
-            if not isinstance(token, str) or not token:
-                raise ValueError("token: must be a non-empty string")
-            ttl = data.get("ttl")
-            self.add_token(token, None if ttl is None else float(ttl))
-            return {"ok": True}
-        if (method, route) == ("POST", "tokens/expire"):
-            self.expire_tokens()
-            return {"ok": True}
-        if (method, route) == ("POST", "tokens/revoke") and isinstance(data, dict):
-            self.revoke_token(data.get("token"))
-            return {"ok": True}
-        return None
-
-    def _configure(self, data: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(data) - {"latency", "delete_status", "token_ttl", "record"}
-        if unknown:
-            raise ValueError(f"unknown settings: {sorted(unknown)}")
-        if "delete_status" in data:
-            if data["delete_status"] not in (200, 204):
-                raise ValueError("delete_status: must be 200 or 204")
-            self.delete_status = data["delete_status"]
-        if "latency" in data:
-            self.latency = float(data["latency"])
-        if "token_ttl" in data:
-            self.token_ttl = float(data["token_ttl"])
-        if "record" in data:
-            self.record = bool(data["record"])
-        return {
-            "latency": self.latency,
-            "delete_status": self.delete_status,
-            "token_ttl": self.token_ttl,
-            "record": self.record,
-        }
-
-
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name}: must be a non-negative integer")
-    return value
-
 
 def _redact_form(body: bytes) -> bytes:
-    """A form body with the client_secret value replaced (kept parseable for tests)."""
-    if b"secret" not in body:
+    """A form body (or query string) with every *secret* value replaced, kept parseable for tests."""
+    if b"secret" not in body.lower():
         return body
-    parts: Iterator[bytes] = iter(body.split(b"&"))
     out = []
-    for part in parts:
+    for part in body.split(b"&"):
         name, eq, _ = part.partition(b"=")
         out.append(name + eq + REDACTED.encode() if eq and b"secret" in name.lower() else part)
     return b"&".join(out)

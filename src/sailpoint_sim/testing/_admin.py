@@ -1,0 +1,134 @@
+"""The test-only admin endpoints under ``/__fake__/``: out-of-process control of a running fake.
+
+They need no authentication, which is why the fake must only ever listen on loopback. Each maps to a
+public method of :class:`~sailpoint_sim.testing.FakeSimService`:
+
+=====================================  ======================================================
+``GET /__fake__/``                     ``{"ok": true}`` (readiness)
+``GET|POST|DELETE /__fake__/faults``   list, add (a Fault as JSON, or a list of them), clear
+``GET|DELETE /__fake__/requests``      recorded requests (secrets redacted); DELETE clears records
+``GET|DELETE /__fake__/writes``        applied writes; DELETE clears records
+``GET /__fake__/integrations``         the stored integrations
+``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults
+``POST /__fake__/seed``                ``{"count": N}`` -> ``{"ids": [...]}``
+``POST /__fake__/config``              ``{"latency", "delete_status", "token_ttl", "record"}``
+``POST /__fake__/tokens``              ``{"token": T, "ttl": S or null}``: accept a fixed token
+``POST /__fake__/tokens/expire``       expire every token
+``POST /__fake__/tokens/revoke``       ``{"token": T}`` revokes one; ``{}`` revokes all
+``POST /__fake__/reset``               back to a fresh service
+=====================================  ======================================================
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import _replies
+from ._model import Fault, Reply
+
+if TYPE_CHECKING:
+    from ._service import FakeSimService
+
+_OK = {"ok": True}
+
+
+def admin_reply(service: FakeSimService, method: str, route: str, body: bytes, tracking: str) -> Reply:
+    """Answer one admin request (``route`` is the path after ``/__fake__/``)."""
+    try:
+        data = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return _replies.error(400, tracking, "body: is not valid JSON")
+    try:
+        result = _action(service, method.upper(), route, data)
+    except (ValueError, TypeError) as exc:
+        return _replies.error(400, tracking, str(exc))
+    if result is None:
+        return _replies.error(404, tracking, f"No admin endpoint {method} /__fake__/{route}.")
+    return _replies.json_reply(200, result, tracking)
+
+
+def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
+    if not isinstance(data, dict | list):
+        raise ValueError("body: must be a JSON object")
+    options = data if isinstance(data, dict) else {}
+    match method, route:
+        case "GET", "":
+            return _OK
+        case "GET", "faults":
+            return [fault.to_json() for fault in service.faults]
+        case "POST", "faults":
+            items = data if isinstance(data, list) else [data]
+            for item in items:
+                if not isinstance(item, dict):
+                    raise ValueError("faults: each fault must be a JSON object")
+            return [service.add_fault(Fault.from_json(item)).to_json() for item in items]
+        case "DELETE", "faults":
+            service.clear_faults()
+            return _OK
+        case "GET", "requests":
+            return [record.to_json() for record in service.requests]
+        case "GET", "writes":
+            return [record.to_json() for record in service.writes]
+        case "DELETE", "requests" | "writes":
+            service.clear_records()
+            return _OK
+        case "GET", "integrations":
+            return list(service.integrations.values())
+        case "GET", "stats":
+            return service.stats()
+        case "POST", "reset":
+            service.reset()
+            return _OK
+        case "POST", "seed" if isinstance(data, dict):
+            return {"ids": service.seed(_count(options.get("count", 0)))}
+        case "POST", "config" if isinstance(data, dict):
+            return _configure(service, options)
+        case "POST", "tokens" if isinstance(data, dict):
+            token = options.get("token")
+            if not isinstance(token, str) or not token:
+                raise ValueError("token: must be a non-empty string")
+            ttl = options.get("ttl")
+            service.add_token(token, None if ttl is None else float(ttl))
+            return _OK
+        case "POST", "tokens/expire":
+            service.expire_tokens()
+            return _OK
+        case "POST", "tokens/revoke" if isinstance(data, dict):
+            token = options.get("token")
+            if token is not None and not isinstance(token, str):
+                raise ValueError("token: must be a string")
+            service.revoke_token(token)
+            return _OK
+    return None
+
+
+def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - {"latency", "delete_status", "token_ttl", "record"}
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")
+    if "delete_status" in data:
+        if data["delete_status"] not in (200, 204):
+            raise ValueError("delete_status: must be 200 or 204")
+        service.delete_status = data["delete_status"]
+    if "latency" in data:
+        latency = float(data["latency"])
+        if not latency >= 0:
+            raise ValueError("latency: must be a number of seconds >= 0")
+        service.latency = latency
+    if "token_ttl" in data:
+        service.token_ttl = float(data["token_ttl"])
+    if "record" in data:
+        service.record = bool(data["record"])
+    return {
+        "latency": service.latency,
+        "delete_status": service.delete_status,
+        "token_ttl": service.token_ttl,
+        "record": service.record,
+    }
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("count: must be a non-negative integer")
+    return value
