@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven
+from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, shared_ssl_context
 from ._config import DEFAULT_API_VERSION
 from ._errors import ConfigurationError, InvalidRequestError, transport_error
 from ._patch import PatchFormat
@@ -88,7 +88,10 @@ class AsyncSimIntegrationsClient(BaseClient):
                 f"http_client must be an httpx.AsyncClient for AsyncSimIntegrationsClient, got {type(http_client).__name__}"
             )
         owned = http_client or httpx.AsyncClient(
-            timeout=self.timeout, headers=self._default_headers(), follow_redirects=False
+            timeout=self.timeout,
+            headers=self._default_headers(),
+            follow_redirects=False,
+            verify=shared_ssl_context(),
         )
         self._setup_http(http_client, owned)
 

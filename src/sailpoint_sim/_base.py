@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -69,6 +70,20 @@ NOT_GIVEN: Final = _NotGiven()
 LIST: Final = 0  # a JSON array of integrations
 ONE: Final = 1  # one integration object
 NOTHING: Final = 2  # no body needed (DELETE: 200 or 204)
+
+
+_SSL_CONTEXTS: list[ssl.SSLContext] = []
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The TLS context of every httpx client the facade creates.
+
+    Building one (loading the CA bundle) costs tens of milliseconds; sharing it makes every client after
+    the first cheap to construct. An SSLContext may be shared between connections and threads.
+    """
+    if not _SSL_CONTEXTS:
+        _SSL_CONTEXTS.append(httpx.create_ssl_context())
+    return _SSL_CONTEXTS[0]
 
 
 class Prepared:
