@@ -392,3 +392,22 @@ def test_prism_does_flag_violations(prism_url: str) -> None:
     assert "sl-violations" not in fine.headers
     assert len(exchanges.violations) == 7
     assert len(exchanges.seen) == 8
+
+
+def test_the_served_copy_changes_only_path_keys_and_typeless_nullables(tmp_path: Path) -> None:
+    """The spec Prism serves is the fragment itself but for the two documented normalisations."""
+    path, normalised = versioned_spec(tmp_path / "served.yaml")
+    served = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    assert list(served["paths"]) == [f"/{API_VERSION}{key}" for key in original["paths"]]
+    assert list(served["paths"].values()) == list(original["paths"].values())
+    for pointer in normalised:
+        node = served
+        for part in pointer.strip("/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        assert "type" not in node and "nullable" not in node
+        node["nullable"] = True
+    assert served["components"] == original["components"]
+    assert {k: v for k, v in served.items() if k != "paths"} == {
+        k: v for k, v in original.items() if k != "paths"
+    }
