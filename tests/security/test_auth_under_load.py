@@ -1,0 +1,215 @@
+"""Auth under load, against the fake service over loopback, counted on the server side.
+
+- 50 threads (sync client) and 50 asyncio tasks (async client) hit the API at once with a token that
+  has expired: exactly one request reaches the token endpoint (the fake's own counter), and every call
+  succeeds. Two ways to expire: the server rejects the token (401, then one shared renewal), and the
+  client's cached token reaches its renewal time (renewed before use).
+- A revoked token: the API answers 401 even after the renewal. The call ends in AuthenticationError
+  after exactly one renewal and one resend: no loop. Same when the token endpoint itself refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from security_figures import OTHER_FIGURES
+
+from sailpoint_sim import AsyncSimIntegrationsClient, AuthenticationError, SimIntegrationsClient
+from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeServer, FakeSimService
+
+WORKERS = 50
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[FakeSimService, FakeServer]]:
+    fake = FakeSimService()
+    fake.seed(2)
+    with fake.serve(port=0) as server:
+        yield fake, server
+
+
+def api_requests(fake: FakeSimService) -> int:
+    return sum(1 for r in fake.requests if r.operation not in (None, "token"))
+
+
+def sync_client(server: FakeServer) -> SimIntegrationsClient:
+    return SimIntegrationsClient(server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)
+
+
+def async_client(server: FakeServer) -> AsyncSimIntegrationsClient:
+    return AsyncSimIntegrationsClient(
+        server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET
+    )
+
+
+def run_threads(client: SimIntegrationsClient) -> list[Any]:
+    """50 threads released together by a barrier, each listing the integrations."""
+    barrier = threading.Barrier(WORKERS)
+
+    def work(_: int) -> Any:
+        barrier.wait()
+        return client.list()
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(work, range(WORKERS)))
+
+
+def expire(fake: FakeSimService, how: str) -> None:
+    if how == "server rejects":
+        fake.expire_tokens()
+    else:
+        # The first token lived 1 s; wait past its renewal time (the client renews 10% early).
+        time.sleep(1.05)
+
+
+@pytest.mark.parametrize("how", ["server rejects", "client-side expiry"])
+def test_50_threads_with_an_expired_token_make_one_token_request(
+    how: str, served: tuple[FakeSimService, FakeServer]
+) -> None:
+    fake, server = served
+    if how == "client-side expiry":
+        fake.token_ttl = 1.0
+    with sync_client(server) as client:
+        assert len(client.list()) == 2  # warm: the first token
+        assert fake.token_requests == 1
+        fake.token_ttl = 600.0
+        expire(fake, how)
+        results = run_threads(client)
+    assert all(len(r) == 2 for r in results) and len(results) == WORKERS
+    assert fake.token_requests == 2, f"{fake.token_requests - 1} token requests for {WORKERS} threads"
+    OTHER_FIGURES[f"threads {how}"] = (
+        f"auth: {WORKERS} threads, expired token ({how}): {fake.token_requests - 1} token request"
+    )
+
+
+@pytest.mark.parametrize("how", ["server rejects", "client-side expiry"])
+def test_50_tasks_with_an_expired_token_make_one_token_request(
+    how: str, served: tuple[FakeSimService, FakeServer]
+) -> None:
+    fake, server = served
+    if how == "client-side expiry":
+        fake.token_ttl = 1.0
+
+    async def go() -> list[Any]:
+        async with async_client(server) as client:
+            assert len(await client.list()) == 2
+            assert fake.token_requests == 1
+            fake.token_ttl = 600.0
+            if how == "server rejects":
+                fake.expire_tokens()
+            else:
+                await asyncio.sleep(1.05)
+            return await asyncio.gather(*(client.list() for _ in range(WORKERS)))
+
+    results = asyncio.run(go())
+    assert all(len(r) == 2 for r in results) and len(results) == WORKERS
+    assert fake.token_requests == 2, f"{fake.token_requests - 1} token requests for {WORKERS} tasks"
+    OTHER_FIGURES[f"tasks {how}"] = (
+        f"auth: {WORKERS} asyncio tasks, expired token ({how}): {fake.token_requests - 1} token request"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Revoked tokens: a bounded number of requests, then AuthenticationError.
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_revoked_token_ends_in_authentication_error_not_a_loop(
+    kind: str, served: tuple[FakeSimService, FakeServer]
+) -> None:
+    fake, server = served
+
+    async def async_list() -> Any:
+        async with async_client(server) as client:
+            await client.list()
+            fake.revoke_token()
+            # Tokens keep being issued, but the API refuses all of them (the credentials were revoked).
+            fake.inject(status=401, operation="getSIMIntegrations", times=None)
+            fake.clear_records()
+            return await client.list()
+
+    with pytest.raises(AuthenticationError) as caught:
+        if kind == "sync":
+            with sync_client(server) as client:
+                client.list()
+                fake.revoke_token()
+                fake.inject(status=401, operation="getSIMIntegrations", times=None)
+                fake.clear_records()
+                client.list()
+        else:
+            asyncio.run(async_list())
+    assert caught.value.status_code == 401
+    # One request, one renewal, one resend: then the error.
+    assert api_requests(fake) == 2
+    assert fake.token_requests == 1
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_token_endpoint_refusing_after_revocation_fails_at_once(
+    kind: str, served: tuple[FakeSimService, FakeServer]
+) -> None:
+    fake, server = served
+
+    def revoke_everything() -> None:
+        fake.revoke_token()
+        fake.inject(
+            status=400,
+            operation="token",
+            times=None,
+            body={"error": "invalid_client", "error_description": "Bad credentials"},
+        )
+        fake.clear_records()
+
+    async def async_list() -> Any:
+        async with async_client(server) as client:
+            await client.list()
+            revoke_everything()
+            return await client.list()
+
+    with pytest.raises(AuthenticationError) as caught:
+        if kind == "sync":
+            with sync_client(server) as client:
+                client.list()
+                revoke_everything()
+                client.list()
+        else:
+            asyncio.run(async_list())
+    assert "Bad credentials" in str(caught.value)
+    assert api_requests(fake) == 1
+    # From the request log: the fake's token_requests counter skips requests answered by a fault.
+    assert sum(1 for r in fake.requests if r.operation == "token") == 1
+
+
+def test_50_threads_with_a_revoked_token_are_bounded(served: tuple[FakeSimService, FakeServer]) -> None:
+    fake, server = served
+    with sync_client(server) as client:
+        client.list()
+        fake.revoke_token()
+        fake.inject(status=401, operation="getSIMIntegrations", times=None)
+        fake.clear_records()
+        barrier = threading.Barrier(WORKERS)
+
+        def work(_: int) -> str:
+            barrier.wait()
+            try:
+                client.list()
+            except AuthenticationError:
+                return "AuthenticationError"
+            return "result"
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            outcomes = list(pool.map(work, range(WORKERS)))
+    assert outcomes == ["AuthenticationError"] * WORKERS
+    # Each thread: at most its request and one resend; the renewals are shared.
+    assert api_requests(fake) <= 2 * WORKERS
+    assert 1 <= fake.token_requests <= 2
+    OTHER_FIGURES["threads revoked"] = (
+        f"auth: {WORKERS} threads, revoked token: {WORKERS} AuthenticationError, "
+        f"{api_requests(fake)} API requests, {fake.token_requests} token request(s)"
+    )
