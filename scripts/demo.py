@@ -145,12 +145,11 @@ class Cli:
             print(result.stdout.rstrip())
         if result.stderr:
             print(f"[stderr] {result.stderr.rstrip()}")
-        verdict = "EXPECTED" if expect_exit else "ok"
         print(f"[exit code {result.returncode}]", flush=True)
         if result.returncode != expect_exit:
             raise DemoFailure(f"{title}: exit code {result.returncode}, expected {expect_exit}")
         if expect_exit:
-            print(f"{verdict}: exit code {expect_exit} as documented", flush=True)
+            print(f"EXPECTED: exit code {expect_exit} as documented", flush=True)
         return result.stdout
 
     def run_json(self, title: str, *args: str, stdin: str | None = None) -> Any:
