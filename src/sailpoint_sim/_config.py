@@ -95,6 +95,7 @@ def validate_base_url(
         raise ConfigurationError(f"{setting} is not set")
     url = value.strip()
     try:
+        url.encode("utf-8")  # lone surrogates cannot be sent
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a malformed port

@@ -87,6 +87,7 @@ def test_base_url_accepted(cls: Any, url: str, expected: str) -> None:
         ("https://acme.example.com/?x=1", "query or fragment"),
         ("https://acme.example.com/#frag", "query or fragment"),
         ("https://acme.example.com:99999", "not a valid URL"),
+        ("https://acme\ud800.example.com", "not a valid URL"),
     ],
 )
 def test_base_url_refused(cls: Any, url: str, message: str) -> None:

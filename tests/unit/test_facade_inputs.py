@@ -164,7 +164,7 @@ async def test_hostile_ids_stay_one_segment(api_factory: ApiFactory, name: str, 
     assert unquote(segment) == bad_id
 
 
-@pytest.mark.parametrize("bad_id", ["", ".", "..", None, 5, b"abc", ["a"]])
+@pytest.mark.parametrize("bad_id", ["", ".", "..", None, 5, b"abc", ["a"], "\ud800", "ok-\udfff"])
 @pytest.mark.parametrize("name", ["get", "update", "patch", "patch_before_provisioning_rule", "delete"])
 async def test_invalid_ids_refused_before_sending(api_factory: ApiFactory, name: str, bad_id: Any) -> None:
     recorder = Recorder()
@@ -294,3 +294,22 @@ def test_details_from_refuses_other_types() -> None:
         details_from("not an integration")  # type: ignore[arg-type]
     with pytest.raises(InvalidRequestError, match="'name'"):
         details_from({"id": "x"})
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("patch", ("id", [{"op": "replace", "path": "/a\ud800", "value": 1}])),
+        ("patch_before_provisioning_rule", ("id", [{"op": "add", "path": "/a", "value": "\udfff"}])),
+        ("create", ({"name": "bad \ud83d"},)),
+        ("update", ("id", {"name": "n", "extra": {"k": "\ud800"}})),
+    ],
+)
+async def test_unencodable_text_in_bodies_refused(
+    api_factory: ApiFactory, name: str, args: tuple[Any, ...]
+) -> None:
+    recorder = Recorder()
+    api = api_factory(recorder, access_token="tok")
+    with pytest.raises(InvalidRequestError):
+        await api(name, *args)
+    assert recorder.requests == []
