@@ -6,6 +6,7 @@ the API calls (a user's proxy/TLS settings and a test's MockTransport see it too
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 import weakref
@@ -36,7 +37,12 @@ class StaticTokenAuth(httpx.Auth):
     requires_response_body = False
 
     def __init__(self, access_token: str) -> None:
+        self._token = access_token
         self._header = f"Bearer {access_token}"
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The values to scrub from anything shown to users (the token)."""
+        return (self._token,)
 
     def __repr__(self) -> str:
         return f"StaticTokenAuth(access_token={_REDACTED!r})"
@@ -108,12 +114,18 @@ class ClientCredentialsAuth(httpx.Auth):
             weakref.WeakKeyDictionary()
         )
         self._token_requests = 0
+        # The last few tokens handed out (a request may still carry the previous one).
+        self._issued: collections.deque[str] = collections.deque(maxlen=3)
 
     def __repr__(self) -> str:
         return (
             f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={_REDACTED!r}, "
             f"token_url={self.token_url!r})"
         )
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The values to scrub from anything shown to users: the secret and the recent tokens."""
+        return (self._client_secret, *self._issued)
 
     @property
     def token_requests(self) -> int:
@@ -150,7 +162,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _fail(self, response: httpx.Response, reason: str) -> AuthenticationError:
         detail, tracking, messages = describe_body(response.content)
-        secrets = [self._client_secret]
+        secrets = [self._client_secret, *self._issued]
         messages = [_scrub(m, secrets) for m in messages] or [reason]
         if messages[0] != reason:
             messages.insert(0, reason)
@@ -196,6 +208,7 @@ class ClientCredentialsAuth(httpx.Auth):
         else:
             margin = min(self.refresh_margin, 0.1 * lifetime)
             token = _Token(value, now + lifetime - margin, now + lifetime)
+        self._issued.append(value)
         self._token = token
         return token
 

@@ -36,6 +36,7 @@ from ._errors import (
     excerpt,
     make_status_error,
     one_line,
+    scrub_bytes,
 )
 from ._lazy import generated
 from ._patch import PatchFormat, coerce_operations, wire_body
@@ -216,6 +217,14 @@ class BaseClient:
         shown = ", ".join(f"{name}={getattr(self, name, None)!r}" for name in fields)
         return f"{type(self).__name__}({shown})"
 
+    def _secret_values(self) -> tuple[str, ...]:
+        # What a misbehaving server might echo back (the token in use, the client secret): scrubbed
+        # from every error we build from a response.
+        auth = self.auth
+        if isinstance(auth, StaticTokenAuth | ClientCredentialsAuth):
+            return auth.secret_values()
+        return ()
+
     # -- request building -------------------------------------------------------------------------
 
     def _prepare(self, kwargs: dict[str, Any], kind: int) -> Prepared:
@@ -316,7 +325,13 @@ class BaseClient:
         retry_after = None
         if response.status_code == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.retry.clock)
-        error = make_status_error(response, method=prepared.method, url=prepared.url, retry_after=retry_after)
+        error = make_status_error(
+            response,
+            method=prepared.method,
+            url=prepared.url,
+            retry_after=retry_after,
+            secrets=self._secret_values(),
+        )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s failed: status %s, trackingId %s",
@@ -363,7 +378,7 @@ class BaseClient:
             reason,
             status_code=response.status_code,
             content_type=response.headers.get("Content-Type", ""),
-            body_excerpt=excerpt(response.content),
+            body_excerpt=excerpt(scrub_bytes(response.content, self._secret_values())),
             method=prepared.method,
             url=prepared.url,
         )

@@ -24,7 +24,7 @@ Building an error never fails: bodies may be SailPoint's ErrorResponseDto, ``{"e
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -286,14 +286,22 @@ def make_status_error(
     url: str,
     retry_after: float | None = None,
     error_class: type[APIStatusError] | None = None,
+    secrets: Sequence[str] = (),
 ) -> APIStatusError:
-    """Build the typed error for a non-2xx response (the single status→class mapping)."""
+    """Build the typed error for a non-2xx response (the single status→class mapping).
+
+    ``secrets`` (the token and client secret in use) are replaced by ``***`` wherever the response
+    quotes them, before anything is parsed or cut to an excerpt, so no part of one can leak.
+    """
     status = response.status_code
-    content = response.content
+    content = scrub_bytes(response.content, secrets)
     detail, tracking, messages = describe_body(content)
+    headers = (
+        {k: scrub_text(v, secrets) for k, v in response.headers.items()} if secrets else response.headers
+    )
     if tracking is None:
         # SailPoint also returns the request id as a header on some gateways' errors.
-        tracking = response.headers.get("slpt-request-id")
+        tracking = headers.get("slpt-request-id")
     cls = error_class or _BY_STATUS.get(status)
     if cls is None:
         cls = ServerError if 500 <= status <= 599 else UnexpectedStatusError
@@ -302,7 +310,7 @@ def make_status_error(
         "detail_code": detail,
         "tracking_id": tracking,
         "messages": messages,
-        "headers": response.headers,
+        "headers": headers,
         "body": excerpt(content),
         "method": method,
         "url": url,
@@ -310,6 +318,24 @@ def make_status_error(
     if cls is RateLimitError:
         return RateLimitError(retry_after=retry_after, **kwargs)
     return cls(**kwargs)
+
+
+def scrub_bytes(content: bytes, secrets: Sequence[str]) -> bytes:
+    """``content`` with every occurrence of each secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            raw = secret.encode("utf-8", "replace")
+            if raw in content:
+                content = content.replace(raw, b"***")
+    return content
+
+
+def scrub_text(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every occurrence of each secret replaced by ``***``."""
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, "***")
+    return text
 
 
 def transport_error(exc: httpx.RequestError, *, method: str, url: str) -> APIConnectionError:

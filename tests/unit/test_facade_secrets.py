@@ -166,3 +166,36 @@ async def test_logging_content(api_factory: ApiFactory, caplog: pytest.LogCaptur
     assert f"GET {url} -> 404 (attempt 2/3)" in debug
     assert any("trackingId track-42" in m for m in debug)
     assert len(warnings) == 1 and "retrying in 0.50 s" in warnings[0] and "status 503" in warnings[0]
+
+
+@pytest.mark.parametrize("auth", ["static", "client-credentials"])
+async def test_api_errors_echoing_secrets_are_scrubbed(api_factory: ApiFactory, auth: str) -> None:
+    token = STATIC_TOKEN if auth == "static" else ACCESS_TOKEN
+    # Echoes placed so that a 200-character excerpt would cut the token in half if scrubbing came after.
+    pad = "x" * 190
+    # A static-token client does not know any client secret, so only the client-credentials one can scrub it.
+    secret = CLIENT_SECRET if auth == "client-credentials" else "no secret configured"
+    unauthorized = {"error": f"invalid token {token} for secret {secret}"}
+    answers = iter(
+        [
+            httpx.Response(
+                400, json={"detailCode": token, "messages": [{"text": f"bad header: Bearer {token}"}]}
+            ),
+            httpx.Response(500, text=f"{pad}Bearer {token}", headers={"X-Echo": f"Bearer {token}"}),
+            httpx.Response(200, text=f"<html>{pad[:150]}{token}</html>"),
+            # Client credentials renew once on a 401 and resend: the second 401 is final.
+            httpx.Response(401, json=unauthorized),
+            httpx.Response(401, json=unauthorized),
+        ]
+    )
+    kwargs: dict[str, Any] = {"access_token": STATIC_TOKEN} if auth == "static" else {}
+    api = api_factory(Recorder(api=lambda request: next(answers)), max_retries=0, **kwargs)
+    texts: list[str] = []
+    for _ in range(4):
+        with pytest.raises(SailPointError) as info:
+            await api("get", "x")
+        texts += [str(info.value), repr(info.value), repr(vars(info.value))]
+    _assert_clean(texts)
+    assert any("***" in text for text in texts)
+    # Nothing else is lost: the rest of the message is still there.
+    assert any("bad header: Bearer ***" in text for text in texts)
