@@ -119,13 +119,12 @@ def test_many_concurrent_connections_with_latency(server: FakeServer, fake: Fake
 
 def test_close_stops_serving_and_drops_idle_connections(fake: FakeSimService) -> None:
     server = fake.serve()
-    client = httpx.Client(base_url=server.url, timeout=5)
-    assert client.get("/__fake__/").json() == {"ok": True}  # leaves an idle keep-alive connection
-    server.close()
-    server.close()  # idempotent
-    with pytest.raises(httpx.TransportError):
-        client.get("/__fake__/")
-    client.close()
+    with httpx.Client(base_url=server.url, timeout=5) as client:
+        assert client.get("/__fake__/").json() == {"ok": True}  # leaves an idle keep-alive connection
+        server.close()
+        server.close()  # idempotent
+        with pytest.raises(httpx.TransportError):
+            client.get("/__fake__/")
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
 
@@ -138,13 +137,22 @@ def test_binding_a_busy_port_raises(server: FakeServer, fake: FakeSimService) ->
 # ---------------------------------------------------------------- admin endpoints
 
 
-def test_admin_faults_records_and_stats(server: FakeServer, fake: FakeSimService) -> None:
-    admin = httpx.Client(base_url=f"{server.url}/__fake__", timeout=10)
-    api = httpx.Client(
-        base_url=server.url,
-        headers={"Authorization": "Bearer tok", "X-SailPoint-Experimental": "true"},
-        timeout=10,
-    )
+@pytest.fixture
+def admin(server: FakeServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{server.url}/__fake__", timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def api(server: FakeServer) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=server.url, headers={"X-SailPoint-Experimental": "true"}, timeout=10
+    ) as client:
+        yield client
+
+
+def test_admin_faults_records_and_stats(admin: httpx.Client, api: httpx.Client) -> None:
+    api.headers["Authorization"] = "Bearer tok"
     added = admin.post(
         "/faults", json={"kind": "status", "status": 429, "retry_after": 4, "operation": "getSIMIntegrations"}
     )
@@ -178,8 +186,9 @@ def test_admin_faults_records_and_stats(server: FakeServer, fake: FakeSimService
     assert admin.get("/writes").json() == []
 
 
-def test_admin_seed_config_tokens_and_reset(server: FakeServer, fake: FakeSimService) -> None:
-    admin = httpx.Client(base_url=f"{server.url}/__fake__", timeout=10)
+def test_admin_seed_config_tokens_and_reset(
+    fake: FakeSimService, admin: httpx.Client, api: httpx.Client
+) -> None:
     assert len(admin.post("/seed", json={"count": 4}).json()["ids"]) == 4
     config = admin.post(
         "/config", json={"latency": 0.0, "delete_status": 200, "token_ttl": 30, "record": False}
@@ -187,7 +196,6 @@ def test_admin_seed_config_tokens_and_reset(server: FakeServer, fake: FakeSimSer
     assert config == {"latency": 0.0, "delete_status": 200, "token_ttl": 30.0, "record": False}
     assert fake.delete_status == 200 and fake.record is False
     assert admin.post("/tokens", json={"token": "mine"}).status_code == 200
-    api = httpx.Client(base_url=server.url, headers={"X-SailPoint-Experimental": "true"}, timeout=10)
     assert api.get(BASE, headers={"Authorization": "Bearer mine"}).status_code == 200
     admin.post("/tokens/expire")
     assert api.get(BASE, headers={"Authorization": "Bearer mine"}).json()["error"].endswith("expired")
