@@ -253,6 +253,12 @@ def test_faults_answer_before_auth_like_a_gateway(api: Api) -> None:
         {"times": -1},
         {"delay": -1.0},
         {"status": 99},
+        {"size": "big"},
+        {"size": -1},
+        {"method": 5},
+        {"retry_after": [1]},
+        {"retry_after": True},
+        {"headers": {"X-A": 1}},
     ],
 )
 def test_bad_faults_are_refused(kwargs: dict[str, object]) -> None:

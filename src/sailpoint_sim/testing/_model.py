@@ -74,7 +74,8 @@ class Fault:
     """One injected fault and the requests it applies to.
 
     A fault matches a request when every given filter matches: ``method`` (case-insensitive),
-    ``path`` (an ``fnmatch`` pattern over the URL path, e.g. ``"/v2025/sim-integrations/*"``) and
+    ``path`` (an ``fnmatch`` pattern over the URL path as sent, percent-encoding included, e.g.
+    ``"/v2025/sim-integrations/*"``) and
     ``operation`` (an operationId such as ``"createSIMIntegration"``, or ``"token"``). It fires for the
     next ``times`` matching requests (``None``: every one). ``when="before"`` answers without doing the
     work (the store is untouched); ``when="after"`` does the work first (a write is applied and logged),
@@ -109,6 +110,19 @@ class Fault:
             raise ValueError("delay must be >= 0")
         if self.status is not None and not 100 <= self.status <= 599:
             raise ValueError("status must be an HTTP status code (100-599)")
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
+            raise ValueError("size must be a non-negative integer")
+        for name in ("method", "path", "content_type"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string")
+        if not isinstance(self.retry_after, int | float | str | _dt.datetime | None) or isinstance(
+            self.retry_after, bool
+        ):
+            raise ValueError("retry_after must be seconds, an HTTP date string or a datetime")
+        if not isinstance(self.headers, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.headers.items()
+        ):
+            raise ValueError("headers must map strings to strings")
         if self.method is not None:
             self.method = self.method.upper()
 
