@@ -61,3 +61,27 @@ def test_direct_use_of_the_generated_package_runs(capsys: pytest.CaptureFixture[
     printed = capsys.readouterr().out
     expected = [fake.integrations[integration_id]["name"] for integration_id in ids]
     assert printed.strip() == repr(expected)
+
+
+def test_quick_start_runs_against_the_fake(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
+    fake = FakeSimService()
+    with fake.serve() as server:
+        monkeypatch.setenv("SAIL_BASE_URL", server.url)
+        monkeypatch.setenv("SAIL_CLIENT_ID", DEFAULT_CLIENT_ID)
+        monkeypatch.setenv("SAIL_CLIENT_SECRET", DEFAULT_CLIENT_SECRET)
+        monkeypatch.delenv("SAIL_ACCESS_TOKEN", raising=False)
+        exec(compile(readme_block("quick-start"), "README:quick-start", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert [write.method for write in fake.writes] == ["POST", "PATCH", "PUT", "DELETE"]
+    put_body = fake.writes[2].body
+    # The read-modify-write kept what the create sent, applied the patch and the edit.
+    assert put_body["description"] == "Rewritten"
+    assert put_body["statusMap"] == {"closed_complete": "Committed", "closed_cancelled": "Failed"}
+    assert "cluster" not in put_body
+    assert any(line.endswith(" ServiceNow SIM") for line in printed), printed
+    assert printed[-1].startswith("gone: 404 "), printed
+    assert fake.integrations == {}
