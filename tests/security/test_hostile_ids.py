@@ -192,6 +192,7 @@ def _encodable(text: str) -> bool:
 LONE_SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)
 
 
+@pytest.mark.soak
 @given(
     ident=st.one_of(
         st.text(min_size=1, max_size=60),

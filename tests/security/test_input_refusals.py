@@ -102,6 +102,7 @@ def test_bad_patch_operations_are_refused_before_sending(
         assert word in message, f"{word!r} not named in {message!r}"
 
 
+@pytest.mark.soak
 @given(
     path=st.text(max_size=20).filter(lambda p: p and not p.startswith("/")),
     op=st.sampled_from(["add", "replace", "test", "remove"]),
@@ -114,6 +115,7 @@ def test_any_non_pointer_path_is_refused(path: str, op: str) -> None:
     assert "JSON Pointer" in str(caught.value)
 
 
+@pytest.mark.soak
 @given(
     op=st.text(max_size=12).filter(lambda o: o not in ("add", "remove", "replace", "move", "copy", "test"))
 )
@@ -125,6 +127,7 @@ def test_any_unknown_op_is_refused(op: str) -> None:
     assert "op" in str(caught.value)
 
 
+@pytest.mark.soak
 @given(
     value=st.recursive(
         st.none()

@@ -315,14 +315,6 @@ def test_no_secret_anywhere(
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="facade gap: an API error body that quotes the bearer token (a misbehaving gateway) reaches "
-    "APIStatusError.messages/.body and str(exc) unscrubbed; the token endpoint's errors are scrubbed "
-    "(_auth._scrub) but make_status_error is not (fix: scrub the auth's token/secret in "
-    "BaseClient._status_error)",
-)
 def test_api_error_echoing_the_token_is_scrubbed(
     kind: str, scan: Scan, served: tuple[FakeSimService, FakeServer]
 ) -> None:
@@ -348,6 +340,18 @@ def test_api_error_echoing_the_token_is_scrubbed(
             scan.expect_error("sync echo 500", client.list)
     else:
         asyncio.run(go())
-    assert scan.exceptions == 2
+    # With client credentials: the token the fake issued, and the client secret, echoed back.
+    with SimIntegrationsClient(
+        server.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, retry=no_wait()
+    ) as client:
+        client.list()
+        issued = scan.issued[-1]
+        fake.inject(
+            status=403,
+            operation="getSIMIntegrations",
+            body={"messages": [{"text": f"token {issued} for secret {CLIENT_SECRET} refused"}]},
+        )
+        scan.expect_error("cc echo 403", client.list)
+    assert scan.exceptions == 3
     leaks = scan.leaks()
     assert leaks == [], "\n".join(leaks[:10])
