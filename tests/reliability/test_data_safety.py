@@ -149,6 +149,7 @@ def test_read_modify_write_sends_back_every_field(
 _GENERATED = 0
 
 
+@pytest.mark.soak
 @given(body=strategy_for(component_schema("SimIntegrationDetails")))
 @settings(
     max_examples=max(20, settings.default.max_examples // 5),
