@@ -123,7 +123,10 @@ def main() -> int:
                 print("generated/ differs from what the spec generates:", file=sys.stderr)
                 for name in diff:
                     print(f"  generated/{name}", file=sys.stderr)
-                print("Run `make generate` (never edit generated/ by hand) and review the diff.", file=sys.stderr)
+                print(
+                    "Run `make generate` (never edit generated/ by hand) and review the diff.",
+                    file=sys.stderr,
+                )
                 return 1
             print("generated/ is up to date with the spec")
             return 0
