@@ -18,7 +18,8 @@ reporting its own median), with the min-max range over those processes. Results 
     .venv/bin/python scripts/bench.py                  # full run (a few minutes; SDKs installed once)
     .venv/bin/python scripts/bench.py --no-sdk         # ours only
     .venv/bin/python scripts/bench.py --quick          # seconds; what the test suite runs
-    .venv/bin/python scripts/bench.py --profile sync   # cProfile one client's workload
+    .venv/bin/python scripts/bench.py --profile sync   # cProfile one client's per-call workload
+    .venv/bin/python scripts/bench.py --profile async:concurrency   # ... or its concurrency run
     .venv/bin/python scripts/bench.py --profile import # python -X importtime for sailpoint_sim
 """
 
@@ -542,6 +543,14 @@ def _versions(clients: list[Client]) -> dict[str, str]:
     return out
 
 
+def _load_average() -> float | None:
+    """The 1-minute load average: other work on the machine shows up in every figure's range."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def run(config: Config, sdk: bool, out: Path, chart: bool) -> Results:
     """Run the whole benchmark and write the result files; returns the results."""
     results = Results()
@@ -564,6 +573,7 @@ def run(config: Config, sdk: bool, out: Path, chart: bool) -> Results:
             "latency": config.latency,
         },
         "sdk": {"current": SDK_CURRENT, "v2025": SDK_V2025},
+        "load": [_load_average(), None],
     }
     with fake_service() as service:
         runner = Runner(config, clients, results)
@@ -572,6 +582,7 @@ def run(config: Config, sdk: bool, out: Path, chart: bool) -> Results:
         runner.concurrency(service, get_id)
     measure_imports(config, clients, results)
     results.meta["seconds"] = round(time.monotonic() - started, 1)
+    results.meta["load"] = [results.meta["load"][0], _load_average()]
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(_to_json(results), indent=1) + "\n")
     markdown = bench_report.render(_to_json(results), chart="chart.png" if chart else None)
@@ -629,29 +640,43 @@ def profile(target: str, config: Config, sdk: bool) -> None:
             print(f"{cumulative:>14} {own:>9}   {name}")
         print(f"full output: {report.relative_to(ROOT)}")
         return
+    key, _, workload = target.partition(":")
+    workload = workload or "calls"
+    if workload not in ("calls", "concurrency"):
+        raise SystemExit(f"bench: unknown workload {workload!r} in --profile; calls or concurrency")
     results = Results()
-    clients = {client.key: client for client in select_clients(sdk or target.startswith("sdk"), results)}
-    if target not in clients:
-        raise SystemExit(f"bench: unknown client {target!r}; one of {', '.join(clients)} or 'import'")
-    client = clients[target]
+    clients = {client.key: client for client in select_clients(sdk or key.startswith("sdk"), results)}
+    if key not in clients:
+        raise SystemExit(f"bench: unknown client {key!r}; one of {', '.join(clients)} or 'import'")
+    client = clients[key]
     with fake_service() as service:
         ids = service.seed(config.list_sizes[1])
-        spec = {
+        spec: dict[str, Any] = {
             "client": client.key,
-            "mode": "calls",
             "base_url": service.url,
             "token": service.token,
-            "warmup": config.warmup,
-            "iterations": config.iterations,
-            "list_iterations": config.list_iterations[1],
-            "expected_list": config.list_sizes[1],
             "get_id": ids[0],
-            "create_body": CREATE_BODY,
-            "patch_ops": PATCH_OPS,
-            "bpr_ops": BPR_OPS,
-            "ops": ["list", "get", "create", "update", "patch", "patch_bpr", "delete"],
         }
-        stats = tmp / f"profile-{target}.pstats"
+        if workload == "calls":
+            spec |= {
+                "mode": "calls",
+                "warmup": config.warmup,
+                "iterations": config.iterations,
+                "list_iterations": config.list_iterations[1],
+                "expected_list": config.list_sizes[1],
+                "create_body": CREATE_BODY,
+                "patch_ops": PATCH_OPS,
+                "bpr_ops": BPR_OPS,
+                "ops": ["list", "get", "create", "update", "patch", "patch_bpr", "delete"],
+            }
+        else:
+            service.set_latency(config.latency)
+            spec |= {
+                "mode": "concurrency",
+                "requests": config.concurrency_requests,
+                "concurrency": config.concurrency,
+            }
+        stats = tmp / f"profile-{key}-{workload}.pstats"
         subprocess.run(
             [str(client.python), "-m", "cProfile", "-o", str(stats), str(WORKER), json.dumps(spec)],
             check=True,
@@ -660,7 +685,7 @@ def profile(target: str, config: Config, sdk: bool) -> None:
         )
     import pstats
 
-    report = tmp / f"profile-{target}.txt"
+    report = tmp / f"profile-{key}-{workload}.txt"
     with report.open("w") as stream:
         for order in ("tottime", "cumulative"):
             pstats.Stats(str(stats), stream=stream).strip_dirs().sort_stats(order).print_stats(35)
@@ -678,8 +703,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-chart", action="store_true", help="skip chart.png (and matplotlib)")
     parser.add_argument(
         "--profile",
-        metavar="CLIENT",
-        help="cProfile one client's workload (floor, generated, sync, async, sdk-v2, ...) or 'import'",
+        metavar="CLIENT[:concurrency]",
+        help="cProfile one client's per-call workload (floor, generated, sync, async, sdk-v2, ...), "
+        "or its concurrency run (e.g. async:concurrency), or 'import' (python -X importtime)",
     )
     args = parser.parse_args(argv)
     config = Config.quick() if args.quick else Config()

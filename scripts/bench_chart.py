@@ -22,19 +22,21 @@ def draw(data: dict[str, Any], target: Path) -> None:
     """Three panels: per-call cost as a multiple of the floor, import time, concurrency wall time."""
     summary = bench_report.summarize(data)
     labels: dict[str, str] = data["clients"]
-    fig, (calls_ax, import_ax, conc_ax) = plt.subplots(
-        3, 1, figsize=(12, 13), gridspec_kw={"height_ratios": [3, 2, 1.2]}
-    )
+    fig = plt.figure(figsize=(15, 12))
+    grid = fig.add_gridspec(3, 2, height_ratios=[3, 2, 1.4], width_ratios=[2.2, 1])
+    calls_ax = fig.add_subplot(grid[0, :])
+    import_ax = fig.add_subplot(grid[1, 0])
+    construct_ax = fig.add_subplot(grid[1, 1])
+    conc_ax = fig.add_subplot(grid[2, :])
 
-    workloads = [*bench_report.workloads_in_order(data), "construct a client"]
+    workloads = bench_report.workloads_in_order(data)
     clients = [key for key in labels if key != "floor"]
     width = 0.8 / max(len(clients), 1)
     for n, key in enumerate(clients):
         ratios: list[float] = []
         for workload in workloads:
-            section = "construct" if workload == "construct a client" else "calls"
-            floor = summary.get(section, {}).get(workload, {}).get("floor")
-            value = summary.get(section, {}).get(workload, {}).get(key)
+            floor = summary.get("calls", {}).get(workload, {}).get("floor")
+            value = summary.get("calls", {}).get(workload, {}).get(key)
             ratios.append(value["median"] / floor["median"] if value and floor else float("nan"))
         xs = [i + (n - (len(clients) - 1) / 2) * width for i in range(len(workloads))]
         calls_ax.bar(xs, ratios, width, label=labels[key])
@@ -46,7 +48,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     )
     calls_ax.set_ylabel("median time / floor (log scale)")
     calls_ax.set_title("Per-call cost as a multiple of raw httpx + json.loads (lower is better)")
-    calls_ax.legend(fontsize=8, ncol=2)
+    calls_ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     calls_ax.grid(axis="y", which="both", alpha=0.3)
 
     imports = summary.get("import", {})
@@ -60,8 +62,20 @@ def draw(data: dict[str, Any], target: Path) -> None:
     import_ax.set_yticklabels(names, fontsize=8)
     import_ax.invert_yaxis()
     import_ax.set_xscale("log")
+    if times:
+        import_ax.set_xlim(left=min(times) / 2)  # log-scale bars need a left edge below the shortest
     import_ax.set_xlabel("import time, ms (log scale); label: RSS after import")
     import_ax.set_title("Import in a fresh interpreter")
+
+    built = summary.get("construct", {}).get("construct a client", {})
+    keys = [key for key in labels if key in built]
+    construct_ax.barh(range(len(keys)), [built[key]["median"] / 1e3 for key in keys], color="tab:olive")
+    construct_ax.set_yticks(range(len(keys)))
+    construct_ax.set_yticklabels([labels[key] for key in keys], fontsize=8)
+    construct_ax.invert_yaxis()
+    construct_ax.set_xscale("log")
+    construct_ax.set_xlabel("µs (log scale)")
+    construct_ax.set_title("Construct a ready client")
 
     cfg = data["meta"]["config"]
     conc = summary.get("concurrency", {})

@@ -215,6 +215,13 @@ def summary_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
     return _table(header, rows)
 
 
+def _load_text(load: list[float | None] | None) -> str:
+    if not load or load[0] is None:
+        return ""
+    end = "" if len(load) < 2 or load[1] is None else f", {load[1]:.2f} at the end"
+    return f"; 1-minute load average {load[0]:.2f} at the start{end} (other work widens the ranges)"
+
+
 def render(data: dict[str, Any], chart: str | None = None) -> str:
     """The whole RESULTS.md."""
     summary = summarize(data)
@@ -223,7 +230,8 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
     out = ["# Benchmark results", ""]
     out.append(
         f"Run {meta['date']} on {meta['machine']}, Python {v['python']}, httpx {v['httpx']}, "
-        f"attrs {v['attrs']}, sailpoint-sim {v['sailpoint-sim']}; took {meta.get('seconds', '?')} s. "
+        f"attrs {v['attrs']}, sailpoint-sim {v['sailpoint-sim']}; took {meta.get('seconds', '?')} s"
+        f"{_load_text(meta.get('load'))}. "
         f"Reproduce with `make bench` (or `.venv/bin/python scripts/bench.py`)."
     )
     out.append("")
