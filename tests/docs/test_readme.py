@@ -85,3 +85,9 @@ def test_quick_start_runs_against_the_fake(
     assert any(line.endswith(" ServiceNow SIM") for line in printed), printed
     assert printed[-1].startswith("gone: 404 "), printed
     assert fake.integrations == {}
+
+
+def test_fake_service_example_runs() -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(readme_block("fake-service"), "README:fake-service", "exec"), namespace)
+    namespace["test_my_job"]()
