@@ -359,6 +359,7 @@ class Runner:
                 figures = self._run(client, spec)
                 if figures:
                     self.results.add("calls", f"list {small}", client.key, figures["list"])
+                    self.results.add("cpu", f"list {small}", client.key, figures["cpu:list"])
         service.seed(large - small)
         for r in range(cfg.repeats):
             _progress(f"list {large} and single calls: repeat {r + 1}/{cfg.repeats}")
@@ -372,8 +373,9 @@ class Runner:
                 figures = self._run(client, spec)
                 if figures:
                     for op, value in figures.items():
-                        name = f"list {large}" if op == "list" else bench_report.OP_LABELS[op]
-                        self.results.add("calls", name, client.key, value)
+                        section, _, op_name = op.rpartition(":")
+                        name = f"list {large}" if op_name == "list" else bench_report.OP_LABELS[op_name]
+                        self.results.add(section or "calls", name, client.key, value)
         return str(ids[0])
 
     def construct(self, service: Service) -> None:

@@ -303,109 +303,127 @@ def _median(samples: list[int]) -> float:
     return float(statistics.median(samples))
 
 
+class Stopwatch:
+    """Per-op samples of wall time and of this thread's CPU time.
+
+    Wall time is what a user waits for (server and network included). CPU time is what the client
+    itself spent in this thread: other processes on a busy machine barely move it, so it shows a
+    client's own overhead when wall-time ranges are wide.
+    """
+
+    def __init__(self, ops: list[str]) -> None:
+        self.wall: dict[str, list[int]] = {op: [] for op in ops}
+        self.cpu: dict[str, list[int]] = {op: [] for op in ops}
+        self._t0 = 0
+        self._c0 = 0
+
+    def start(self) -> None:
+        """Mark the start of one call."""
+        self._c0 = time.thread_time_ns()
+        self._t0 = time.perf_counter_ns()
+
+    def stop(self, op: str, keep: bool) -> None:
+        """Record the call since :meth:`start` under ``op`` (unless it is a warm-up call)."""
+        wall = time.perf_counter_ns() - self._t0
+        cpu = time.thread_time_ns() - self._c0
+        if keep:
+            self.wall[op].append(wall)
+            self.cpu[op].append(cpu)
+
+    def medians(self) -> dict[str, float]:
+        """``op`` -> median wall ns, and ``cpu:op`` -> median CPU ns."""
+        out = {op: _median(v) for op, v in self.wall.items() if v}
+        out |= {f"cpu:{op}": _median(v) for op, v in self.cpu.items() if v}
+        return out
+
+
 def calls_sync(spec: dict[str, Any]) -> dict[str, float]:
     """Median ns per call of each op, after a warm-up (connection opened, code paths warm)."""
     driver, close = SYNC_FACTORIES[spec["client"]](spec)
     ops: list[str] = spec["ops"]
-    timings: dict[str, list[int]] = {op: [] for op in ops}
-    clock = time.perf_counter_ns
+    watch = Stopwatch(ops)
     try:
         if "list" in ops:
             for n in range(spec["warmup"] + spec["list_iterations"]):
-                t0 = clock()
+                watch.start()
                 items = driver["list"]()
-                dt = clock() - t0
+                watch.stop("list", n >= spec["warmup"])
                 _check_list(items, spec["expected_list"])
-                if n >= spec["warmup"]:
-                    timings["list"].append(dt)
-        cycle = [op for op in ops if op != "list"]
-        for n in range(spec["warmup"] + spec["iterations"] if cycle else 0):
-            keep = n >= spec["warmup"]
-            sample = _cycle_sync(driver, spec, n, clock)
-            if keep:
-                for op in cycle:
-                    timings[op].append(sample[op])
+        if any(op != "list" for op in ops):
+            for n in range(spec["warmup"] + spec["iterations"]):
+                _cycle_sync(driver, spec, n, watch, n >= spec["warmup"])
     finally:
         close()
-    return {op: _median(v) for op, v in timings.items()}
+    return watch.medians()
 
 
-def _cycle_sync(driver: Driver, spec: dict[str, Any], n: int, clock: Callable[[], int]) -> dict[str, int]:
+def _cycle_sync(driver: Driver, spec: dict[str, Any], n: int, watch: Stopwatch, keep: bool) -> None:
     """One create -> get -> update -> patch -> patch_bpr -> delete round, each call timed alone."""
-    out: dict[str, int] = {}
     body = _body(spec, n)
-    t0 = clock()
+    watch.start()
     created = driver["create"](body)
-    out["create"] = clock() - t0
+    watch.stop("create", keep)
     new_id = _id_of(created)
-    t0 = clock()
+    watch.start()
     got = driver["get"](spec["get_id"])
-    out["get"] = clock() - t0
+    watch.stop("get", keep)
     if _id_of(got) != spec["get_id"]:
         raise BenchFailure("get returned another integration")
     body["description"] = "updated by the benchmark"
-    t0 = clock()
+    watch.start()
     driver["update"](new_id, body)
-    out["update"] = clock() - t0
-    t0 = clock()
+    watch.stop("update", keep)
+    watch.start()
     driver["patch"](new_id, spec["patch_ops"])
-    out["patch"] = clock() - t0
-    t0 = clock()
+    watch.stop("patch", keep)
+    watch.start()
     driver["patch_bpr"](new_id, spec["bpr_ops"])
-    out["patch_bpr"] = clock() - t0
-    t0 = clock()
+    watch.stop("patch_bpr", keep)
+    watch.start()
     driver["delete"](new_id)
-    out["delete"] = clock() - t0
-    return out
+    watch.stop("delete", keep)
 
 
 async def calls_async(spec: dict[str, Any]) -> dict[str, float]:
     """The same as :func:`calls_sync`, one awaited call at a time (per-call cost of the async path)."""
     driver, close = ASYNC_FACTORIES[spec["client"]](spec)
     ops: list[str] = spec["ops"]
-    timings: dict[str, list[int]] = {op: [] for op in ops}
-    clock = time.perf_counter_ns
+    watch = Stopwatch(ops)
     try:
         if "list" in ops:
             for n in range(spec["warmup"] + spec["list_iterations"]):
-                t0 = clock()
+                watch.start()
                 items = await driver["list"]()
-                dt = clock() - t0
+                watch.stop("list", n >= spec["warmup"])
                 _check_list(items, spec["expected_list"])
-                if n >= spec["warmup"]:
-                    timings["list"].append(dt)
-        cycle = [op for op in ops if op != "list"]
-        for n in range(spec["warmup"] + spec["iterations"] if cycle else 0):
-            out: dict[str, int] = {}
+        for n in range(spec["warmup"] + spec["iterations"] if any(op != "list" for op in ops) else 0):
+            keep = n >= spec["warmup"]
             body = _body(spec, n)
-            t0 = clock()
+            watch.start()
             created = await driver["create"](body)
-            out["create"] = clock() - t0
+            watch.stop("create", keep)
             new_id = _id_of(created)
-            t0 = clock()
+            watch.start()
             got = await driver["get"](spec["get_id"])
-            out["get"] = clock() - t0
+            watch.stop("get", keep)
             if _id_of(got) != spec["get_id"]:
                 raise BenchFailure("get returned another integration")
             body["description"] = "updated by the benchmark"
-            t0 = clock()
+            watch.start()
             await driver["update"](new_id, body)
-            out["update"] = clock() - t0
-            t0 = clock()
+            watch.stop("update", keep)
+            watch.start()
             await driver["patch"](new_id, spec["patch_ops"])
-            out["patch"] = clock() - t0
-            t0 = clock()
+            watch.stop("patch", keep)
+            watch.start()
             await driver["patch_bpr"](new_id, spec["bpr_ops"])
-            out["patch_bpr"] = clock() - t0
-            t0 = clock()
+            watch.stop("patch_bpr", keep)
+            watch.start()
             await driver["delete"](new_id)
-            out["delete"] = clock() - t0
-            if n >= spec["warmup"]:
-                for op in cycle:
-                    timings[op].append(out[op])
+            watch.stop("delete", keep)
     finally:
         await close()
-    return {op: _median(v) for op, v in timings.items()}
+    return watch.medians()
 
 
 def construct(spec: dict[str, Any]) -> dict[str, float]:

@@ -139,10 +139,29 @@ def test_sdk_comparison_names_the_rows_where_we_are_behind() -> None:
     assert measured.startswith("ahead on 14 of 16 rows")
 
 
+def test_client_cpu_is_reported_next_to_wall_time() -> None:
+    data = _data()
+    data["samples"]["cpu"] = {
+        "get": {"floor": [100 * US] * 3, "sync": [140 * US] * 3},
+        "list 1000": {"floor": [8 * MS] * 3, "sync": [16 * MS] * 3},
+    }
+    verdicts = _verdicts(data)
+    assert verdicts["sailpoint_sim sync: get ≤ floor + 60 µs"] == ("+30 µs; client CPU +40 µs", True)
+    assert verdicts["sailpoint_sim sync: list 1000 ≤ 1.5x floor"] == ("1.10x (client CPU 2.00x)", True)
+    text = report.render(data)
+    assert (
+        "| get | sailpoint_sim sync | 330 µs | 330 µs - 330 µs | 1.10x | +30 µs | 140 µs | +40 µs |" in text
+    )
+
+
 def test_render_has_every_section_and_ratio_column() -> None:
     text = report.render(_data(), chart="chart.png")
-    assert "| workload | client | median | range | x floor | over floor |" in text
-    assert "| list 1000 | sailpoint_sim sync | 22.0 ms | 22.0 ms - 22.0 ms | 1.10x | +2000 µs |" in text
+    assert (
+        "| workload | client | median | range | x floor | over floor | client CPU | CPU over floor |" in text
+    )
+    assert (
+        "| list 1000 | sailpoint_sim sync | 22.0 ms | 22.0 ms - 22.0 ms | 1.10x | +2000 µs | — | — |" in text
+    )
     assert "![benchmark chart](chart.png)" in text
     assert "## Concurrency: 200 gets, 20 ms server latency" in text
 

@@ -69,7 +69,10 @@ def test_quick_run_succeeds_and_prints_the_tables(
     done, out = quick_run
     assert done.returncode == 0, done.stderr[-3000:]
     assert "## Targets" in done.stdout
-    assert "| workload | client | median | range | x floor | over floor |" in done.stdout
+    assert (
+        "| workload | client | median | range | x floor | over floor | client CPU | CPU over floor |"
+        in done.stdout
+    )
     # What was printed is what was written.
     assert (out / "RESULTS.md").read_text().strip() == done.stdout.strip()
     assert not (out / "chart.png").exists()  # --quick never installs matplotlib
@@ -87,6 +90,8 @@ def test_every_client_has_a_row_with_a_ratio_for_every_workload(
             assert row is not None, f"no row for {workload} / {client}"
             assert re.fullmatch(r"\d+\.\d\dx", row[4]), row
             assert re.fullmatch(r"[+-]\d+ µs", row[5]), row
+            assert re.fullmatch(r"[\d.]+ (µs|ms|s)", row[6]), row  # client CPU per call
+            assert re.fullmatch(r"[+-]\d+ µs", row[7]), row
         # The floor is the unit of its own ratio column.
         assert seen[(workload, "raw httpx (floor)")][4] == "1.00x"
         assert seen[(workload, "raw httpx (floor)")][5] in ("+0 µs", "-0 µs")
@@ -122,10 +127,10 @@ def test_results_json_holds_one_figure_per_process(
     _, out = quick_run
     data: dict[str, Any] = json.loads((out / "results.json").read_text())
     repeats = data["meta"]["config"]["repeats"]
-    calls = data["samples"]["calls"]
     for workload in WORKLOADS:
         for key in ("floor", "generated", "sync", "async", "floor-async"):
-            values = calls[workload][key]
-            assert len(values) == repeats
-            assert all(value > 0 for value in values)
+            for section in ("calls", "cpu"):
+                values = data["samples"][section][workload][key]
+                assert len(values) == repeats
+                assert all(value > 0 for value in values)
     assert "SDK" in " ".join(data["notes"])  # says the SDK peers were left out
