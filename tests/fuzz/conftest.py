@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from fuzz_figures import EXAMPLES, OUTCOMES
+from fuzz_figures import EXAMPLES, OUTCOMES, SCHEMA_BODIES
 from hypothesis import settings
 
 
@@ -23,3 +23,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         if outcomes:
             ends = ", ".join(f"{name} {n}" for name, n in sorted(outcomes.items(), key=lambda kv: -kv[1]))
             terminalreporter.write_line(f"    outcomes: {ends}")
+    if SCHEMA_BODIES:
+        total = sum(SCHEMA_BODIES.values())
+        detail = ", ".join(f"{name} {n}" for name, n in SCHEMA_BODIES.most_common())
+        terminalreporter.write_line(f"fuzz schema-valid bodies checked, all tests: {total} ({detail})")

@@ -15,11 +15,18 @@ from hypothesis import settings
 EXAMPLES: Counter[tuple[str, str]] = Counter()
 # (test family, outcome) -> count, e.g. ("arbitrary JSON", "NotFoundError")
 OUTCOMES: Counter[tuple[str, str]] = Counter()
+# schema name -> bodies generated valid for it from the fragment, across every fuzz test
+SCHEMA_BODIES: Counter[str] = Counter()
 
 
 def count(family: str, subject: str, n: int = 1) -> None:
     """Record ``n`` examples of ``family`` for ``subject``."""
     EXAMPLES[(family, subject)] += n
+
+
+def schema_bodies(schema: str, n: int = 1) -> None:
+    """Record ``n`` schema-valid bodies of ``schema`` (generated from the fragment) that a test checked."""
+    SCHEMA_BODIES[schema] += n
 
 
 def outcome(family: str, name: str) -> None:

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 import pytest
-from fuzz_figures import count, scaled
+from fuzz_figures import count, scaled, schema_bodies
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
@@ -141,6 +141,7 @@ def _roundtrip_dto(body: dict[str, Any]) -> dict[str, Any]:
 @scaled(1.0)
 def test_service_desk_integration_dto_roundtrip(body: dict[str, Any]) -> None:
     count(FAMILY, "ServiceDeskIntegrationDto")
+    schema_bodies("ServiceDeskIntegrationDto")
     assert canonical(_roundtrip_dto(body)) == canonical(body)
 
 
@@ -149,28 +150,32 @@ def test_service_desk_integration_dto_roundtrip(body: dict[str, Any]) -> None:
 def test_integration_list_roundtrip(body: list[dict[str, Any]]) -> None:
     count(FAMILY, "list[ServiceDeskIntegrationDto]")
     count(FAMILY, "ServiceDeskIntegrationDto (in lists)", len(body))
+    schema_bodies("ServiceDeskIntegrationDto", len(body))
     back = [ServiceDeskIntegrationDto.from_dict(item).to_dict() for item in body]
     assert canonical(back) == canonical(body)
 
 
 @given(strategy_for(_schema("ErrorResponseDto")))
-@scaled(0.5)
+@scaled(1.0)
 def test_error_response_dto_roundtrip(body: dict[str, Any]) -> None:
     count(FAMILY, "ErrorResponseDto")
+    schema_bodies("ErrorResponseDto")
     assert canonical(ErrorResponseDto.from_dict(body).to_dict()) == canonical(body)
 
 
 @given(strategy_for(_schema("UnauthorizedError")))
-@scaled(0.5)
+@scaled(1.0)
 def test_unauthorized_error_roundtrip(body: dict[str, Any]) -> None:
     count(FAMILY, "UnauthorizedError")
+    schema_bodies("UnauthorizedError")
     assert canonical(UnauthorizedError.from_dict(body).to_dict()) == canonical(body)
 
 
 @given(strategy_for(_schema("TooManyRequestsError")))
-@scaled(0.5)
+@scaled(1.0)
 def test_too_many_requests_error_roundtrip(body: dict[str, Any]) -> None:
     count(FAMILY, "TooManyRequestsError")
+    schema_bodies("TooManyRequestsError")
     assert canonical(TooManyRequestsError.from_dict(body).to_dict()) == canonical(body)
 
 
@@ -179,6 +184,7 @@ def test_too_many_requests_error_roundtrip(body: dict[str, Any]) -> None:
 def test_sim_integration_details_roundtrip(body: dict[str, Any]) -> None:
     # Not a response, but what read-modify-write sends back: it must be as lossless.
     count(FAMILY, "SimIntegrationDetails")
+    schema_bodies("SimIntegrationDetails")
     assert canonical(SimIntegrationDetails.from_dict(body).to_dict()) == canonical(body)
 
 

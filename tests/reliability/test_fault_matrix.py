@@ -16,7 +16,7 @@ case where a careless retry duplicates a write. 429 and the undocumented statuse
 timeouts as the kernel delivers them) and the in-process transport (byte-exact, no sockets).
 
 Retries sleep through an injected recorder, so they take no real time; only the read-timeout fault
-waits, for a 0.1 s read timeout.
+waits, for a 0.3 s read timeout.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ from sailpoint_sim.testing import FakeServer, FakeSimService
 
 IN_PROCESS_BASE = "https://acme.api.identitynow.com"
 HUGE = 4 * 1024 * 1024
-READ_TIMEOUT = 0.1
+# Short, so the case costs little real time; long enough for the retried request on a loaded machine.
+READ_TIMEOUT = 0.3
 
 # endpoint -> (operationId, HTTP method)
 ENDPOINTS: dict[str, tuple[str, str]] = {

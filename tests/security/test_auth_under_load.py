@@ -24,6 +24,9 @@ from sailpoint_sim import AsyncSimIntegrationsClient, AuthenticationError, SimIn
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeServer, FakeSimService
 
 WORKERS = 50
+# Lifetime of the first token in the client-side expiry tests: long enough that a loaded machine still
+# uses it before it expires, short enough to wait for. No timing is asserted.
+FIRST_TTL = 2.0
 
 
 @pytest.fixture
@@ -64,8 +67,8 @@ def expire(fake: FakeSimService, how: str) -> None:
     if how == "server rejects":
         fake.expire_tokens()
     else:
-        # The first token lived 1 s; wait past its renewal time (the client renews 10% early).
-        time.sleep(1.05)
+        # The first token lives FIRST_TTL s; wait past its renewal time (the client renews 10% early).
+        time.sleep(FIRST_TTL * 0.95)
 
 
 @pytest.mark.parametrize("how", ["server rejects", "client-side expiry"])
@@ -74,7 +77,7 @@ def test_50_threads_with_an_expired_token_make_one_token_request(
 ) -> None:
     fake, server = served
     if how == "client-side expiry":
-        fake.token_ttl = 1.0
+        fake.token_ttl = FIRST_TTL
     with sync_client(server) as client:
         assert len(client.list()) == 2  # warm: the first token
         assert fake.token_requests == 1
@@ -94,7 +97,7 @@ def test_50_tasks_with_an_expired_token_make_one_token_request(
 ) -> None:
     fake, server = served
     if how == "client-side expiry":
-        fake.token_ttl = 1.0
+        fake.token_ttl = FIRST_TTL
 
     async def go() -> list[Any]:
         async with async_client(server) as client:
@@ -104,7 +107,7 @@ def test_50_tasks_with_an_expired_token_make_one_token_request(
             if how == "server rejects":
                 fake.expire_tokens()
             else:
-                await asyncio.sleep(1.05)
+                await asyncio.sleep(FIRST_TTL * 0.95)
             return await asyncio.gather(*(client.list() for _ in range(WORKERS)))
 
     results = asyncio.run(go())
