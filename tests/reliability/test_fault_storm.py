@@ -39,7 +39,7 @@ pytestmark = pytest.mark.soak
 
 TOKEN = "storm-token"
 WORKERS = 8
-# ci profile (500 examples) -> 24 lifecycles per worker; soak (20 000) -> 960.
+# ci profile (500 examples) -> 25 lifecycles per worker; soak (10 000) -> 500.
 LIFECYCLES = max(4, settings.default.max_examples // 20)
 OPERATIONS = [
     "createSIMIntegration",
