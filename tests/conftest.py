@@ -22,6 +22,8 @@ _SLOW_GENERATION = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
     "ci",
     derandomize=True,
+    # No example database either: a run replays nothing from earlier runs, so the figures repeat.
+    database=None,
     max_examples=500,
     deadline=None,
     print_blob=True,
