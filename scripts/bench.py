@@ -420,6 +420,7 @@ class Runner:
                     figures = self._run(client, spec)
                     if figures:
                         self.results.add("concurrency", wanted[client.key], client.key, figures["wall"])
+                        self.results.add("concurrency_cpu", wanted[client.key], client.key, figures["cpu"])
         finally:
             service.set_latency(0.0)
 

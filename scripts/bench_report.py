@@ -337,6 +337,7 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
             ideal = ideal_ns(cfg, concurrent=mode == "async")
             how = f"concurrency {cfg['concurrency']}" if mode == "async" else "one after another"
             for key, s in conc.get(mode, {}).items():
+                cpu = _median(summary, "concurrency_cpu", mode, key)
                 rows.append(
                     [
                         f"{labels.get(key, key)}, {how}",
@@ -344,9 +345,10 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
                         fmt_range(s),
                         fmt_time(ideal),
                         f"{s['median'] / ideal:.2f}x",
+                        "—" if cpu is None else fmt_time(cpu),
                     ]
                 )
-        out += _table(["client", "wall time", "range", "ideal", "x ideal"], rows)
+        out += _table(["client", "wall time", "range", "ideal", "x ideal", "client CPU"], rows)
     out.append("")
     return "\n".join(out)
 

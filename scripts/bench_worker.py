@@ -448,14 +448,14 @@ def construct(spec: dict[str, Any]) -> dict[str, float]:
 
 
 def concurrency(spec: dict[str, Any]) -> dict[str, float]:
-    """Wall ns for ``requests`` gets: async clients with at most ``concurrency`` in flight, sync ones
-    one after another."""
+    """Wall ns (and this thread's CPU ns) for ``requests`` gets: async clients with at most
+    ``concurrency`` in flight, sync ones one after another."""
     kind, requests, limit = spec["client"], spec["requests"], spec["concurrency"]
     get_id = spec["get_id"]
-    clock = time.perf_counter_ns
+    watch = Stopwatch(["run"])
     if kind in ASYNC_FACTORIES:
 
-        async def run() -> int:
+        async def run() -> None:
             driver, aclose = ASYNC_FACTORIES[kind](spec)
             gate = asyncio.Semaphore(limit)
 
@@ -467,23 +467,26 @@ def concurrency(spec: dict[str, Any]) -> dict[str, float]:
             try:
                 # Warm-up: open the `limit` connections the measured run will reuse.
                 await asyncio.gather(*(one() for _ in range(limit)))
-                t0 = clock()
+                watch.start()
                 await asyncio.gather(*(one() for _ in range(requests)))
-                return clock() - t0
+                watch.stop("run", True)
             finally:
                 await aclose()
 
-        return {"wall": float(asyncio.run(run()))}
-    driver, close = SYNC_FACTORIES[kind](spec)
-    try:
-        driver["get"](get_id)
-        t0 = clock()
-        for _ in range(requests):
-            if _id_of(driver["get"](get_id)) != get_id:
-                raise BenchFailure("get returned another integration")
-        return {"wall": float(clock() - t0)}
-    finally:
-        close()
+        asyncio.run(run())
+    else:
+        driver, close = SYNC_FACTORIES[kind](spec)
+        try:
+            driver["get"](get_id)
+            watch.start()
+            for _ in range(requests):
+                if _id_of(driver["get"](get_id)) != get_id:
+                    raise BenchFailure("get returned another integration")
+            watch.stop("run", True)
+        finally:
+            close()
+    figures = watch.medians()
+    return {"wall": figures["run"], "cpu": figures["cpu:run"]}
 
 
 def _patch_wire(form: str) -> Callable[[list[dict[str, Any]]], Any]:

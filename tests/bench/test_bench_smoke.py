@@ -116,7 +116,9 @@ def test_targets_construction_imports_and_concurrency_are_reported(
     assert set(CLIENTS) <= construction
     imports = {row[0] for row in _rows(done.stdout, "| import | median |")}
     assert {"`import httpx`", "`import sailpoint_sim`"} <= imports
-    concurrency = [row[0] for row in _rows(done.stdout, "| client | wall time |")]
+    concurrency = [
+        row[0] for row in _rows(done.stdout, "| client | wall time | range | ideal | x ideal | client CPU |")
+    ]
     assert "sailpoint_sim async, concurrency 5" in concurrency
     assert "sailpoint_sim sync, one after another" in concurrency
 
