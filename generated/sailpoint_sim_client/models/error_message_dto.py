@@ -75,14 +75,10 @@ class ErrorMessageDto:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                locale_origin_type_0 = LocaleOrigin(data)
-
-                return locale_origin_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            if isinstance(data, str):
+                locale_origin_type_0 = LocaleOrigin._value2member_map_.get(data)
+                if locale_origin_type_0 is not None:
+                    return cast(LocaleOrigin, locale_origin_type_0)
             return cast(LocaleOrigin | None | str | Unset, data)
 
         locale_origin = _parse_locale_origin(d.pop("localeOrigin", UNSET))

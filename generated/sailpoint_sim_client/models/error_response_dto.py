@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_message_dto import ErrorMessageDto
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_message_dto import ErrorMessageDto
-
 
 T = TypeVar("T", bound="ErrorResponseDto")
 
@@ -67,8 +64,6 @@ class ErrorResponseDto:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_message_dto import ErrorMessageDto  # noqa: PLC0415
-
         d = dict(src_dict)
         detail_code = d.pop("detailCode", UNSET)
 

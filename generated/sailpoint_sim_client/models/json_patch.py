@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.json_patch_operation import JsonPatchOperation
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.json_patch_operation import JsonPatchOperation
-
 
 T = TypeVar("T", bound="JsonPatch")
 
@@ -44,8 +41,6 @@ class JsonPatch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.json_patch_operation import JsonPatchOperation  # noqa: PLC0415
-
         d = dict(src_dict)
         _operations = d.pop("operations", UNSET)
         operations: list[JsonPatchOperation] | Unset = UNSET

@@ -60,14 +60,10 @@ class OwnerReference:
         def _parse_type_(data: object) -> DtoType | str | Unset:
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_dto_type_value_type_0 = DtoType(data)
-
-                return componentsschemas_dto_type_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            if isinstance(data, str):
+                componentsschemas_dto_type_value_type_0 = DtoType._value2member_map_.get(data)
+                if componentsschemas_dto_type_value_type_0 is not None:
+                    return cast(DtoType, componentsschemas_dto_type_value_type_0)
             return cast(DtoType | str | Unset, data)
 
         type_ = _parse_type_(d.pop("type", UNSET))

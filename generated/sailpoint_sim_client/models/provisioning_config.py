@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.plan_initializer_script import PlanInitializerScript
+from ..models.source_reference import SourceReference
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.plan_initializer_script import PlanInitializerScript
-    from ..models.source_reference import SourceReference
-
 
 T = TypeVar("T", bound="ProvisioningConfig")
 
@@ -39,8 +36,6 @@ class ProvisioningConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.plan_initializer_script import PlanInitializerScript  # noqa: PLC0415
-
         universal_manager = self.universal_manager
 
         managed_resource_refs: list[dict[str, Any]] | Unset = UNSET
@@ -80,9 +75,6 @@ class ProvisioningConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.plan_initializer_script import PlanInitializerScript  # noqa: PLC0415
-        from ..models.source_reference import SourceReference  # noqa: PLC0415
-
         d = dict(src_dict)
         universal_manager = d.pop("universalManager", UNSET)
 

@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.attributes_map import AttributesMap
-    from ..models.before_provisioning_rule_ref import BeforeProvisioningRuleRef
-    from ..models.request_template import RequestTemplate
-    from ..models.status_map import StatusMap
-
+from ..models.attributes_map import AttributesMap
+from ..models.before_provisioning_rule_ref import BeforeProvisioningRuleRef
+from ..models.request_template import RequestTemplate
+from ..models.status_map import StatusMap
+from ..types import UNSET, Unset, format_datetime
 
 T = TypeVar("T", bound="SimIntegrationDetails")
 
@@ -61,22 +58,14 @@ class SimIntegrationDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.attributes_map import AttributesMap  # noqa: PLC0415
-        from ..models.request_template import RequestTemplate  # noqa: PLC0415
-        from ..models.status_map import StatusMap  # noqa: PLC0415
-
         name: None | str
         name = self.name
 
         id = self.id
 
-        from ..types import format_datetime
-
         created: str | Unset = UNSET
         if not isinstance(self.created, Unset):
             created = format_datetime(self.created)
-
-        from ..types import format_datetime
 
         modified: str | Unset = UNSET
         if not isinstance(self.modified, Unset):
@@ -154,11 +143,6 @@ class SimIntegrationDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.attributes_map import AttributesMap  # noqa: PLC0415
-        from ..models.before_provisioning_rule_ref import BeforeProvisioningRuleRef  # noqa: PLC0415
-        from ..models.request_template import RequestTemplate  # noqa: PLC0415
-        from ..models.status_map import StatusMap  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_name(data: object) -> None | str:
