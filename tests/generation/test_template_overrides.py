@@ -406,3 +406,32 @@ def test_generated_cyclic_package_imports_and_round_trips(cyclic: Path) -> None:
     # Enum as the last arm: the built-in code, so an unknown value still raises.
     with pytest.raises(ValueError):
         models.Holder.from_dict({"pick": "Z"})
+
+
+# --- scripts/bench_parse.py runs (no timing is asserted) ------------------------------------------------
+
+
+def test_bench_parse_runs_in_a_tiny_configuration() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench_parse.py"),
+            "--sizes",
+            "2,3",
+            "--rounds",
+            "2",
+            "--baseline",
+            "builtin",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("|")[1].strip() for line in result.stdout.splitlines() if line.startswith("| ")]
+    workloads = ["json.loads"] + [
+        f"{v}: {w}" for v in ("generated/", "builtin") for w in ("loads + from_dict", "to_dict")
+    ]
+    assert rows == ["workload", *workloads, "workload", *workloads]
+    assert result.stdout.count("generated/ against builtin: loads + from_dict") == 2
