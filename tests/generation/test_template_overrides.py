@@ -3,6 +3,7 @@ assumptions do not hold, and change no behaviour.
 
 - `model.py.jinja`: model imports at module level, never inside `to_dict`/`from_dict`, unless the model
   is on an import cycle (then the built-in lazy form); `format_datetime` imported once per module.
+  With the imports, the union parsers move out of `from_dict` to module level.
 - `property_templates/union_property.py.jinja`: an enum arm followed by another arm is a dict lookup,
   not `Enum(data)` in a try/except; unknown values still fall through (and stay strings).
 
@@ -69,6 +70,19 @@ def function_imports(tree: ast.Module) -> list[str]:
                 ast.unparse(inner)
                 for inner in ast.walk(node)
                 if isinstance(inner, ast.Import | ast.ImportFrom)
+            )
+    return found
+
+
+def nested_functions(tree: ast.Module) -> list[str]:
+    """Names of functions defined inside another function (defined anew on every call)."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.extend(
+                inner.name
+                for inner in ast.walk(node)
+                if inner is not node and isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef)
             )
     return found
 
@@ -141,6 +155,23 @@ def test_referenced_models_are_imported_at_module_level() -> None:
     for path in model_modules():
         # No `if TYPE_CHECKING:` block is left once the imports are real.
         assert "TYPE_CHECKING" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_union_parsers_are_module_level_functions() -> None:
+    offenders = {path.name: nested_functions(parsed(path)) for path in model_modules()}
+    assert {name: found for name, found in offenders.items() if found} == {}
+    top_level = {
+        node.name
+        for node in parsed(MODELS / "service_desk_integration_dto.py").body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert top_level == {
+        "_parse_name",
+        "_parse_cluster",
+        "_parse_attributes",
+        "_parse_status_map",
+        "_parse_request",
+    }
 
 
 def test_format_datetime_import_is_dropped_where_unused() -> None:
@@ -373,8 +404,11 @@ def test_models_on_a_cycle_keep_the_lazy_imports(cyclic: Path) -> None:
         tree = parsed(models / f"{name}.py")
         assert any(other in line for line in function_imports(tree)), name
         assert "TYPE_CHECKING" in (models / f"{name}.py").read_text(encoding="utf-8")
+    # ...and the union parser stays nested in from_dict, where the lazily imported names are visible.
+    assert nested_functions(parsed(models / "alpha.py")) == ["_parse_kind"]
     holder = parsed(models / "holder.py")
     assert function_imports(holder) == []
+    assert nested_functions(holder) == []
     assert module_imports(holder)["..models.alpha"] == {"Alpha"}
     assert module_imports(holder)["..models.leaf"] == {"Leaf"}
     assert function_imports(parsed(models / "tree.py")) == []

@@ -60,26 +60,7 @@ class ErrorMessageDto:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
         locale = _parse_locale(d.pop("locale", UNSET))
-
-        def _parse_locale_origin(data: object) -> LocaleOrigin | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if isinstance(data, str):
-                locale_origin_type_0 = LocaleOrigin._value2member_map_.get(data)
-                if locale_origin_type_0 is not None:
-                    return cast(LocaleOrigin, locale_origin_type_0)
-            return cast(LocaleOrigin | None | str | Unset, data)
 
         locale_origin = _parse_locale_origin(d.pop("localeOrigin", UNSET))
 
@@ -109,3 +90,25 @@ class ErrorMessageDto:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Parsers of the union-typed fields, at module level so that from_dict does not define them again on
+# every call (spec/templates/model.py.jinja).
+def _parse_locale(data: object) -> None | str | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    return cast(None | str | Unset, data)
+
+
+def _parse_locale_origin(data: object) -> LocaleOrigin | None | str | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    if isinstance(data, str):
+        locale_origin_type_0 = LocaleOrigin._value2member_map_.get(data)
+        if locale_origin_type_0 is not None:
+            return cast(LocaleOrigin, locale_origin_type_0)
+    return cast(LocaleOrigin | None | str | Unset, data)

@@ -56,16 +56,6 @@ class OwnerReference:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_type_(data: object) -> DtoType | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            if isinstance(data, str):
-                componentsschemas_dto_type_value_type_0 = DtoType._value2member_map_.get(data)
-                if componentsschemas_dto_type_value_type_0 is not None:
-                    return cast(DtoType, componentsschemas_dto_type_value_type_0)
-            return cast(DtoType | str | Unset, data)
-
         type_ = _parse_type_(d.pop("type", UNSET))
 
         id = d.pop("id", UNSET)
@@ -96,3 +86,15 @@ class OwnerReference:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Parsers of the union-typed fields, at module level so that from_dict does not define them again on
+# every call (spec/templates/model.py.jinja).
+def _parse_type_(data: object) -> DtoType | str | Unset:
+    if isinstance(data, Unset):
+        return data
+    if isinstance(data, str):
+        componentsschemas_dto_type_value_type_0 = DtoType._value2member_map_.get(data)
+        if componentsschemas_dto_type_value_type_0 is not None:
+            return cast(DtoType, componentsschemas_dto_type_value_type_0)
+    return cast(DtoType | str | Unset, data)

@@ -87,21 +87,6 @@ class ProvisioningConfig:
 
                 managed_resource_refs.append(managed_resource_refs_item)
 
-        def _parse_plan_initializer_script(data: object) -> None | PlanInitializerScript | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_plan_initializer_script_type_0 = PlanInitializerScript.from_dict(data)
-
-                return componentsschemas_plan_initializer_script_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PlanInitializerScript | Unset, data)
-
         plan_initializer_script = _parse_plan_initializer_script(d.pop("planInitializerScript", UNSET))
 
         no_provisioning_requests = d.pop("noProvisioningRequests", UNSET)
@@ -134,3 +119,21 @@ class ProvisioningConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Parsers of the union-typed fields, at module level so that from_dict does not define them again on
+# every call (spec/templates/model.py.jinja).
+def _parse_plan_initializer_script(data: object) -> None | PlanInitializerScript | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        componentsschemas_plan_initializer_script_type_0 = PlanInitializerScript.from_dict(data)
+
+        return componentsschemas_plan_initializer_script_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PlanInitializerScript | Unset, data)

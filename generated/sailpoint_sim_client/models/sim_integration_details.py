@@ -144,12 +144,6 @@ class SimIntegrationDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_name(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
         name = _parse_name(d.pop("name"))
 
         id = d.pop("id", UNSET)
@@ -172,54 +166,13 @@ class SimIntegrationDetails:
 
         type_ = d.pop("type", UNSET)
 
-        def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_flexible_attributes_type_0 = AttributesMap.from_dict(data)
-
-                return componentsschemas_flexible_attributes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AttributesMap | None | str | Unset, data)
-
         attributes = _parse_attributes(d.pop("attributes", UNSET))
 
         sources = cast(list[str], d.pop("sources", UNSET))
 
         cluster = d.pop("cluster", UNSET)
 
-        def _parse_status_map(data: object) -> StatusMap | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_flexible_status_map_type_0 = StatusMap.from_dict(data)
-
-                return componentsschemas_flexible_status_map_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(StatusMap | str | Unset, data)
-
         status_map = _parse_status_map(d.pop("statusMap", UNSET))
-
-        def _parse_request(data: object) -> RequestTemplate | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_flexible_request_template_type_0 = RequestTemplate.from_dict(data)
-
-                return componentsschemas_flexible_request_template_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(RequestTemplate | str | Unset, data)
 
         request = _parse_request(d.pop("request", UNSET))
 
@@ -263,3 +216,55 @@ class SimIntegrationDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Parsers of the union-typed fields, at module level so that from_dict does not define them again on
+# every call (spec/templates/model.py.jinja).
+def _parse_name(data: object) -> None | str:
+    if data is None:
+        return data
+    return cast(None | str, data)
+
+
+def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        componentsschemas_flexible_attributes_type_0 = AttributesMap.from_dict(data)
+
+        return componentsschemas_flexible_attributes_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(AttributesMap | None | str | Unset, data)
+
+
+def _parse_status_map(data: object) -> StatusMap | str | Unset:
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        componentsschemas_flexible_status_map_type_0 = StatusMap.from_dict(data)
+
+        return componentsschemas_flexible_status_map_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(StatusMap | str | Unset, data)
+
+
+def _parse_request(data: object) -> RequestTemplate | str | Unset:
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        componentsschemas_flexible_request_template_type_0 = RequestTemplate.from_dict(data)
+
+        return componentsschemas_flexible_request_template_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(RequestTemplate | str | Unset, data)
