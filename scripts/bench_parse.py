@@ -10,13 +10,15 @@ fake service would send them, encoded once. Three workloads are timed per packag
 the parsed list. With `--baseline` the same spec is also generated with other templates into a
 temporary folder (package renamed, so both load in this process) and timed in the same rounds,
 alternating, so machine load falls on both alike. Each figure is the median over the rounds with the
-min - max spread; ratios divide medians of the same run. The garbage collector stays on, as in real use.
+min - max spread; ratios divide medians of the same run. The garbage collector stays on, as in real use;
+`--no-gc` turns it off for the whole run, to show its share.
 Nothing here asserts a timing; the tests only check that it runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -155,7 +157,7 @@ def check_same_results(body: bytes, variants: dict[str, ModuleType]) -> None:
 def run(sizes: list[int], rounds: int, variants: dict[str, ModuleType]) -> list[str]:
     lines = [
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-        f"{os.cpu_count()} CPUs; {rounds} rounds, each figure per call: median (min - max); "
+        f"{os.cpu_count()} CPUs; garbage collector {'on' if gc.isenabled() else 'off'}; {rounds} rounds, each figure per call: median (min - max); "
         "ratios are medians over the json.loads median of the same run.",
         "",
     ]
@@ -196,6 +198,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000", help="comma-separated list sizes (default 100,1000)")
     parser.add_argument("--rounds", type=int, default=15, help="samples per workload (default 15)")
+    parser.add_argument("--no-gc", action="store_true", help="disable the garbage collector while timing")
     parser.add_argument(
         "--baseline",
         metavar="REV|builtin",
@@ -211,6 +214,8 @@ def main() -> int:
         if args.baseline:
             label = "builtin" if args.baseline == "builtin" else args.baseline
             variants[label] = generate_baseline(args.baseline, Path(tmp))
+        if args.no_gc:
+            gc.disable()
         for line in run(sizes, args.rounds, variants):
             print(line)
         shutil.rmtree(tmp, ignore_errors=True)
