@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv generate check-generated lint typecheck test unit soak demo bench vendor spec-diff dist prism clean
+.PHONY: venv generate check-generated lint typecheck test soak demo bench bench-parse vendor spec-diff dist prism clean
 
 venv: $(STAMP)
 
@@ -52,8 +52,13 @@ demo: $(STAMP)
 	$(MAKE) --no-print-directory check-generated
 	$(PY) scripts/demo.py
 
+## The side-by-side benchmark (writes bench-results/RESULTS.md and chart.png): make bench [ARGS="--quick"]
 bench: $(STAMP)
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(ARGS)
+
+## Parsing cost over json.loads: make bench-parse [ARGS="--baseline builtin"]
+bench-parse: $(STAMP)
+	$(PY) scripts/bench_parse.py $(ARGS)
 
 ## Copy the client into another code base: make vendor DEST=path [PACKAGE=name] [FORCE=1] [WITH_TESTING=1]
 vendor: $(STAMP)
