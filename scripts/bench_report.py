@@ -127,12 +127,12 @@ def targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, st
     ours_t = imp.get("import sailpoint_sim", {}).get("time")
     if floor_t and ours_t:
         ratio = ours_t["median"] / floor_t["median"]
+        measured = f"{ratio:.2f}x ({fmt_time(ours_t['median'])} vs {fmt_time(floor_t['median'])})"
+        ready = imp.get("sailpoint_sim + what its first call loads", {}).get("time")
+        if ready:
+            measured += f"; {ready['median'] / floor_t['median']:.2f}x with what the first call loads"
         out.append(
-            (
-                f"import sailpoint_sim ≤ {IMPORT_TIME_MAX}x import httpx",
-                f"{ratio:.2f}x ({fmt_time(ours_t['median'])} vs {fmt_time(floor_t['median'])})",
-                ratio <= IMPORT_TIME_MAX,
-            )
+            (f"import sailpoint_sim ≤ {IMPORT_TIME_MAX}x import httpx", measured, ratio <= IMPORT_TIME_MAX)
         )
         floor_m = imp["import httpx"]["rss"]["median"]
         ours_m = imp["import sailpoint_sim"]["rss"]["median"]
@@ -306,6 +306,18 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
         rows.append([label, fmt_time(s["median"]), fmt_range(s), f"{s['median'] / floor:.2f}x"])
     out += _table(["client", "median", "range", "x floor"], rows)
     out += ["", "## Import time and memory (fresh interpreter, warm .pyc)", ""]
+    if meta.get("imports_env") == "runtime":
+        out += [
+            "Ours (and `import httpx`) in a venv holding only the runtime dependencies and a regular "
+            "install of this tree, as users get it; the SDK rows in each SDK's own venv.",
+            "",
+        ]
+    elif meta.get("imports_env") == "project":
+        out += [
+            "Ours in the project venv, where dev tools are installed: with `rich` and `click` present, "
+            "`import httpx` also loads its command-line module, so its time here is not what users see.",
+            "",
+        ]
     rows = []
     imp = summary.get("import", {})
     floor_s = imp.get("import httpx")

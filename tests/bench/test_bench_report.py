@@ -178,3 +178,17 @@ def test_render_has_every_section_and_ratio_column() -> None:
 )
 def test_time_formatting(ns: float, text: str) -> None:
     assert report.fmt_time(ns) == text
+
+
+def test_import_rows_say_where_ours_were_measured() -> None:
+    data = _data()
+    data["imports"] = [
+        {"key": "floor", "label": "import httpx", "statement": "import httpx"},
+        {"key": "sync", "label": "import sailpoint_sim", "statement": "import sailpoint_sim"},
+    ]
+    data["meta"]["imports_env"] = "runtime"
+    text = report.render(data)
+    assert "only the runtime dependencies" in text
+    assert "| `import sailpoint_sim` | 120 ms | 120 ms - 120 ms | 1.20x | 32.0 MiB | +2.0 MiB |" in text
+    data["meta"]["imports_env"] = "project"
+    assert "loads its command-line module" in report.render(data)
