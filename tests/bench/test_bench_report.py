@@ -189,6 +189,6 @@ def test_import_rows_say_where_ours_were_measured() -> None:
     data["meta"]["imports_env"] = "runtime"
     text = report.render(data)
     assert "only the runtime dependencies" in text
-    assert "| `import sailpoint_sim` | 120 ms | 120 ms - 120 ms | 1.20x | 32.0 MiB | +2.0 MiB |" in text
+    assert "| `import sailpoint_sim` | 120.0 ms | 120.0 ms - 120.0 ms | 1.20x | 32.0 MiB | +2.0 MiB |" in text
     data["meta"]["imports_env"] = "project"
     assert "loads its command-line module" in report.render(data)
