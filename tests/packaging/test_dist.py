@@ -2,7 +2,7 @@
 
 One module-scoped build (sdist, then the wheel built *from that sdist*, as `python -m build` does) of a
 copy of the project, and one fresh venv (no system site-packages) with the wheel installed by pip, which
-fetches httpx and attrs from the package index: so the wheel's declared dependencies are all it needs.
+fetches httpx, attrs and sniffio from the package index: so the wheel's declared dependencies are all it needs.
 Takes 30-60 s; it runs as part of `make test`.
 """
 
@@ -125,7 +125,7 @@ def test_wheel_holds_the_two_packages_and_nothing_else(built: Built) -> None:
     assert "sailpoint_sim_client/api/sim_integrations/patch_sim_attributes.py" in names
 
 
-def test_wheel_declares_only_httpx_and_attrs_at_runtime(built: Built) -> None:
+def test_wheel_declares_only_httpx_attrs_and_sniffio_at_runtime(built: Built) -> None:
     wheel = zipfile.ZipFile(built.wheel)
     dist_info = f"sailpoint_sim-{source_version()}.dist-info"
     requires = [
@@ -134,7 +134,7 @@ def test_wheel_declares_only_httpx_and_attrs_at_runtime(built: Built) -> None:
         if line.startswith("Requires-Dist:")
     ]
     runtime = sorted(re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r)
-    assert runtime == ["attrs", "httpx"]
+    assert runtime == ["attrs", "httpx", "sniffio"]  # sniffio: see pyproject.toml and the README
     entry_points = wheel.read(f"{dist_info}/entry_points.txt").decode()
     assert "sailpoint-sim = sailpoint_sim._cli:main" in entry_points
 
