@@ -1,4 +1,4 @@
-"""Hypothesis profiles for the whole suite (and nothing else).
+"""Suite-wide set-up: Hypothesis profiles, and a secret scan of everything logged during the run.
 
 ``ci`` (the default) is derandomized: every run of ``make test`` draws the same examples, so a failure
 in CI reproduces locally, and the example counts are high enough to mean something (thousands per
@@ -11,9 +11,13 @@ suite without editing anything.
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+from suite_log_scan import SCANNED_LOGGERS, SecretScanHandler
 
 # Generating whole integration documents from JSON Schema is slow per example; the health checks that
 # guard against slow data generation would flag that, although it is the point of these tests.
@@ -38,3 +42,43 @@ settings.register_profile(
     suppress_health_check=_SLOW_GENERATION,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# -- secret scan over the whole suite ---------------------------------------------------------------
+#
+# tests/security/test_secret_scan.py scans one long scenario with known secrets in depth (reprs,
+# exceptions, CLI output). This guard adds breadth: every record that the client, the fake service or
+# httpx logs at DEBUG, in every test of the run, is checked for the secrets the suite uses everywhere —
+# the fake service's client secret and any token it issued (all of them start with the same unsigned
+# JWT header). httpcore is left out on purpose: it logs raw response headers, which we do not control.
+
+SUITE_SCAN = SecretScanHandler()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_every_log_record_for_secrets() -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in SCANNED_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(SUITE_SCAN)
+        logger.setLevel(logging.DEBUG)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(SUITE_SCAN)
+        logger.setLevel(level)
+    assert not SUITE_SCAN.leaks, f"secrets reached the logs: {SUITE_SCAN.leaks[:5]}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    SUITE_SCAN.exempt_tests.update(
+        item.nodeid for item in items if item.get_closest_marker("secrets_in_logs_on_purpose")
+    )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SUITE_SCAN.records:
+        terminalreporter.write_sep("-", "suite-wide log scan")
+        terminalreporter.write_line(
+            f"log scan: {SUITE_SCAN.records} records from {', '.join(SCANNED_LOGGERS)} at DEBUG across the "
+            f"whole run; {len(SUITE_SCAN.leaks)} contained the fake service's client secret or a token"
+        )
