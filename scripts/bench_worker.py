@@ -55,25 +55,11 @@ def _check_list(items: Any, expected: int) -> None:
 Driver = dict[str, Callable[..., Any]]
 
 
-def _floor(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:
-    """The floor: a bare httpx.Client, the same requests, ``json.loads`` and nothing else."""
-    import httpx
-
-    client = httpx.Client(
-        base_url=spec["base_url"] + "/v2025",
-        headers={"Authorization": "Bearer " + spec["token"], "X-SailPoint-Experimental": "true"},
-    )
+def _floor_routes(call: Callable[..., Any], spec: dict[str, Any]) -> Driver:
+    """The seven operations as raw HTTP calls, for both floors (``call`` is sync or async)."""
     json_h = {"Content-Type": "application/json"}
     patch_h = {"Content-Type": "application/json-patch+json"}
-
-    def call(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        content = None if body is None else json.dumps(body).encode()
-        response = client.request(method, url, content=content, headers=headers)
-        if response.status_code not in (200, 204):
-            raise BenchFailure(f"{method} {url}: HTTP {response.status_code}")
-        return json.loads(response.content) if response.content else None
-
-    driver: Driver = {
+    return {
         "list": lambda: call("GET", "/sim-integrations"),
         "get": lambda i: call("GET", f"/sim-integrations/{i}"),
         "create": lambda b: call("POST", "/sim-integrations", b, json_h),
@@ -84,7 +70,25 @@ def _floor(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:
         ),
         "delete": lambda i: call("DELETE", f"/sim-integrations/{i}"),
     }
-    return driver, client.close
+
+
+def _floor(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:
+    """The floor: a bare httpx.Client, the same requests, ``json.loads`` and nothing else."""
+    import httpx
+
+    client = httpx.Client(
+        base_url=spec["base_url"] + "/v2025",
+        headers={"Authorization": "Bearer " + spec["token"], "X-SailPoint-Experimental": "true"},
+    )
+
+    def call(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        content = None if body is None else json.dumps(body).encode()
+        response = client.request(method, url, content=content, headers=headers)
+        if response.status_code not in (200, 204):
+            raise BenchFailure(f"{method} {url}: HTTP {response.status_code}")
+        return json.loads(response.content) if response.content else None
+
+    return _floor_routes(call, spec), client.close
 
 
 def _floor_async(spec: dict[str, Any]) -> tuple[Driver, Callable[[], Coroutine[Any, Any, None]]]:
@@ -95,8 +99,6 @@ def _floor_async(spec: dict[str, Any]) -> tuple[Driver, Callable[[], Coroutine[A
         base_url=spec["base_url"] + "/v2025",
         headers={"Authorization": "Bearer " + spec["token"], "X-SailPoint-Experimental": "true"},
     )
-    json_h = {"Content-Type": "application/json"}
-    patch_h = {"Content-Type": "application/json-patch+json"}
 
     async def call(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
         content = None if body is None else json.dumps(body).encode()
@@ -105,18 +107,7 @@ def _floor_async(spec: dict[str, Any]) -> tuple[Driver, Callable[[], Coroutine[A
             raise BenchFailure(f"{method} {url}: HTTP {response.status_code}")
         return json.loads(response.content) if response.content else None
 
-    driver: Driver = {
-        "list": lambda: call("GET", "/sim-integrations"),
-        "get": lambda i: call("GET", f"/sim-integrations/{i}"),
-        "create": lambda b: call("POST", "/sim-integrations", b, json_h),
-        "update": lambda i, b: call("PUT", f"/sim-integrations/{i}", b, json_h),
-        "patch": lambda i, o: call("PATCH", f"/sim-integrations/{i}", spec["patch_wire"](o), patch_h),
-        "patch_bpr": lambda i, o: call(
-            "PATCH", f"/sim-integrations/{i}/beforeProvisioningRule", spec["patch_wire"](o), patch_h
-        ),
-        "delete": lambda i: call("DELETE", f"/sim-integrations/{i}"),
-    }
-    return driver, client.aclose
+    return _floor_routes(call, spec), client.aclose
 
 
 def _generated(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:

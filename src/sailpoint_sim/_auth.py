@@ -7,6 +7,7 @@ the API calls (a user's proxy/TLS settings and a test's MockTransport see it too
 from __future__ import annotations
 
 import collections
+import json
 import threading
 import time
 import weakref
@@ -182,8 +183,6 @@ class ClientCredentialsAuth(httpx.Auth):
         """Read a token response, cache the token, or raise AuthenticationError."""
         if response.status_code != 200:
             raise self._fail(response, "the token endpoint refused the client credentials")
-        import json
-
         try:
             data = json.loads(response.content)
         except (ValueError, UnicodeDecodeError, RecursionError):
