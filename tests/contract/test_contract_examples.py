@@ -189,6 +189,9 @@ def test_documented_timestamps_come_back_exactly(contract: Contract, package: Mo
         ("2023-01-03T23:16:22.432+02:00", "2023-01-03T21:16:22.432Z"),
         ("2023-01-03T16:16:22-05:00", "2023-01-03T21:16:22Z"),
         ("2023-01-03T21:16:22.432+00:00", "2023-01-03T21:16:22.432Z"),
+        # A zero fraction is spelled the way Java's Instant.toString spells it (the documented
+        # `2015-05-28T14:07:17Z`): the same instant, without `.000`.
+        ("2023-01-03T21:16:22.000Z", "2023-01-03T21:16:22Z"),
     ],
 )
 def test_other_offsets_are_written_as_utc_z(package: ModuleType, received: str, written: str) -> None:

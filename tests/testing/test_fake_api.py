@@ -13,7 +13,7 @@ from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Fake
 
 BASE = "/v2025/sim-integrations"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
 GOOD_FORM = {
     "grant_type": "client_credentials",
     "client_id": DEFAULT_CLIENT_ID,

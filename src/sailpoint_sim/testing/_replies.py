@@ -71,8 +71,18 @@ def dumps(value: Any) -> bytes:
 
 
 def timestamp(moment: _dt.datetime) -> str:
-    """SailPoint's format: UTC, milliseconds, ``Z`` (``2024-01-17T18:45:25.994Z``)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """SailPoint's format, as Java's ``Instant.toString`` writes it: UTC, ``Z``, milliseconds, and no
+    fraction at all on a whole second (``2024-01-17T18:45:25.994Z``, ``2015-05-28T14:07:17Z``; the
+    documented examples show both forms).
+
+    This is the rule the generated models' ``format_datetime`` follows, so what the fake stores is what a
+    model read from it writes back. Always writing ``.000`` would make one stored moment in a thousand
+    come back as ``…:17Z``: the same instant in a different spelling.
+    """
+    moment = moment.astimezone(_dt.UTC) if moment.tzinfo else moment
+    millis = moment.microsecond // 1000
+    fraction = f".{millis:03d}" if millis else ""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
 
 
 def seed_doc(index: int) -> dict[str, Any]:
