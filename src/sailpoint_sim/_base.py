@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_GIVEN", "BaseClient", "Prepared", "logger"]
 
-logger = logging.getLogger("sailpoint_sim")
+# Named after the package, not spelled out: a vendored copy (`myproj._vendor.acme_sim`) logs under its
+# own name, inside the host's logger tree, and never mixes with an installed `sailpoint_sim`.
+logger = logging.getLogger(__name__.rpartition(".")[0])
 
 
 class _NotGiven:

@@ -28,6 +28,7 @@ from . import (
     __version__,
     patch,
 )
+from ._base import logger as _package_logger
 
 __all__ = ["EXIT_API_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_TRANSPORT_ERROR", "EXIT_USAGE", "main"]
 
@@ -37,7 +38,9 @@ EXIT_API_ERROR = 3
 EXIT_TRANSPORT_ERROR = 4
 EXIT_INTERRUPTED = 130  # the shell convention for SIGINT
 
-PROG = "sailpoint-sim"
+# The console script's name; a vendored copy (`python -m acme_sim`) names itself after its package.
+_PACKAGE = __name__.rpartition(".")[0]
+PROG = "sailpoint-sim" if _PACKAGE == "sailpoint_sim" else f"python -m {_PACKAGE}"
 # Environment variables whose values are secrets: never echoed, whatever the error.
 SECRET_ENV = ("SAIL_CLIENT_SECRET", "SAIL_ACCESS_TOKEN")
 # Prefixes that only the secret flags (and misspellings of them) start with.
@@ -466,7 +469,7 @@ def _logging(verbosity: int, redact: Callable[[str], str]) -> Iterator[None]:
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_RedactingFormatter(redact))
-    levels = {"sailpoint_sim": logging.DEBUG if verbosity > 0 else logging.CRITICAL + 1}
+    levels = {_package_logger.name: logging.DEBUG if verbosity > 0 else logging.CRITICAL + 1}
     if verbosity > 1:
         levels["httpx"] = logging.DEBUG
     saved: list[tuple[logging.Logger, int, bool]] = []

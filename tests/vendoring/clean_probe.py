@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import runpy
 import sys
 from pathlib import Path
@@ -47,6 +48,15 @@ def lifecycle(
 ) -> dict[str, Any]:
     """create / get / patch / get / delete / get-404 through the vendored facade."""
     observed = _isolation()
+    # Which loggers the copy writes to: its own package's, never the original's name.
+    seen: set[str] = set()
+
+    class Names(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.add(record.name)
+
+    logging.getLogger().addHandler(Names(logging.DEBUG))
+    logging.getLogger().setLevel(logging.DEBUG)
     sim = importlib.import_module(package)
     observed["package_file"] = str(Path(sim.__file__ or "").resolve().relative_to(host.resolve()))
     observed["version"] = sim.__version__
@@ -74,6 +84,7 @@ def lifecycle(
         else:
             observed["after_delete"] = "found"
     observed["foreign_modules"] = _foreign_modules(package, clean_site)
+    observed["loggers"] = sorted(name for name in seen if not name.startswith(("httpx", "httpcore")))
     return observed
 
 

@@ -127,6 +127,8 @@ def test_vendored_copy_runs_the_lifecycle_without_the_original_packages(
     # Nothing but the standard library, httpx, attrs (and what they need) and the copy was loaded.
     assert observed["foreign_modules"] == []
     assert CLIENT_SECRET not in result.stdout + result.stderr
+    # It logs under its own package name, inside the host's logger tree.
+    assert observed["loggers"] == [module]
 
     # The service saw the writes: create, patch and delete of that one integration.
     writes = httpx.get(f"{fake_url}/__fake__/writes", timeout=30).json()
@@ -164,7 +166,7 @@ def test_vendored_cli_reports_the_source_version_and_runs_the_lifecycle(
 
     version = clean_python(PROBE, vendored, PACKAGE, "cli", "--version")
     assert version.returncode == 0, version.stderr
-    assert version.stdout.split()[-1] == namespace["__version__"]
+    assert version.stdout.split() == ["python", "-m", PACKAGE, namespace["__version__"]]
     isolation = json.loads(version.stderr.splitlines()[0].removeprefix("ISOLATION "))
     assert all(isolation["unreachable"].values()), isolation
 
@@ -189,8 +191,11 @@ def test_vendored_cli_reports_the_source_version_and_runs_the_lifecycle(
     assert patched.returncode == 0, patched.stderr
     assert json.loads(patched.stdout)["description"] == "via cli"
     assert cli("delete", integration["id"]).returncode == 0
-    missing = cli("get", integration["id"])
+    missing = cli("get", integration["id"], "-v")
     assert missing.returncode != 0
     assert "404" in missing.stderr and "Traceback" not in missing.stderr
+    # -v turns on the copy's own logger (its name, not the original's).
+    logs = missing.stderr.partition("\n")[2]  # after the probe's ISOLATION line
+    assert f"DEBUG {PACKAGE}: " in logs and "sailpoint_sim" not in logs
     for run in (created, patched, missing):
         assert CLIENT_SECRET not in run.stdout + run.stderr

@@ -49,7 +49,9 @@ if TYPE_CHECKING:
     from ._server import FakeServer
     from ._transport import FakeTransport
 
-_log = logging.getLogger("sailpoint_sim.testing")
+_log = logging.getLogger(
+    __name__.rpartition(".")[0]
+)  # `sailpoint_sim.testing`, or a vendored copy's own name
 
 DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
