@@ -237,6 +237,8 @@ def test_token_endpoint_faults(api: Api) -> None:
     }
     assert api.client.post("/oauth/token", data=form).status_code == 503
     assert api.client.post("/oauth/token", data=form).status_code == 200
+    # The faulted request reached the service too, so it is counted.
+    assert api.fake.token_requests == 2
 
 
 def test_faults_answer_before_auth_like_a_gateway(api: Api) -> None:

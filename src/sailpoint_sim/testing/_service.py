@@ -402,6 +402,10 @@ class FakeSimService:
         if operation != "admin":
             latency = self.latency
             with self._lock:
+                if operation == "token":
+                    # Counted here, before faults: a token request answered by an injected fault
+                    # still reached the service.
+                    self._token_requests += 1
                 if self.record:
                     self._requests.append(self._recorded(request, method, path, query, operation))
                 for candidate in self._faults:
@@ -669,8 +673,6 @@ class FakeSimService:
         )
 
     def _token(self, ex: Exchange, tracking: str) -> Reply:
-        with self._lock:
-            self._token_requests += 1
         params = dict(parse_qsl(ex.query))
         media = ex.request.headers.get("content-type", "").partition(";")[0].strip().lower()
         if media == "application/x-www-form-urlencoded":
