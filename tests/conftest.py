@@ -47,10 +47,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # -- secret scan over the whole suite ---------------------------------------------------------------
 #
 # tests/security/test_secret_scan.py scans one long scenario with known secrets in depth (reprs,
-# exceptions, CLI output). This guard adds breadth: every record that the client, the fake service or
-# httpx logs at DEBUG, in every test of the run, is checked for the secrets the suite uses everywhere —
-# the fake service's client secret and any token it issued (all of them start with the same unsigned
-# JWT header). httpcore is left out on purpose: it logs raw response headers, which we do not control.
+# exceptions, CLI output). This guard adds breadth: every record that the client, the fake service,
+# httpx or httpcore logs at DEBUG, in every test of the run, is checked for the secrets the suite uses
+# everywhere — the fake service's client secret and any token it issued (all of them start with the same
+# unsigned JWT header). httpcore logs raw response headers: a server that echoed a token in a header
+# would leak there, which this scan would report.
 
 SUITE_SCAN = SecretScanHandler()
 

@@ -7,7 +7,7 @@ import os
 
 FAKE_CLIENT_SECRET = "fake-client-secret"
 FAKE_TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."  # base64url of {"alg":"none","typ":"JWT"}
-SCANNED_LOGGERS = ("sailpoint_sim", "httpx")
+SCANNED_LOGGERS = ("sailpoint_sim", "httpx", "httpcore")
 
 
 class SecretScanHandler(logging.Handler):
