@@ -49,9 +49,8 @@ if TYPE_CHECKING:
     from ._server import FakeServer
     from ._transport import FakeTransport
 
-_log = logging.getLogger(
-    __name__.rpartition(".")[0]
-)  # `sailpoint_sim.testing`, or a vendored copy's own name
+# `sailpoint_sim.testing`, or a vendored copy's own name (see `_base.logger`).
+_log = logging.getLogger(__name__.rpartition(".")[0])
 
 DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
