@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService
 
 from .conftest import CLIENT_ID, CLIENT_SECRET
 
@@ -106,6 +106,15 @@ def test_bad_client_secret_exits_3(cli: Cli) -> None:
     result = cli("list", SAIL_CLIENT_SECRET="not-the-secret-555")
     assert result.returncode == 3
     assert "not-the-secret-555" not in result.stderr
+
+
+def test_missing_scope_exits_3(cli: Cli, fake: FakeSimService) -> None:
+    fake.scopes = frozenset({SCOPE_READ})
+    assert cli.json("list") == []
+    result = cli("create", "-", stdin='{"name": "x"}')
+    assert result.returncode == 3
+    assert "403" in result.stderr and "trackingId" in result.stderr
+    assert fake.writes == []
 
 
 def test_invalid_body_exits_3(cli: Cli, fake: FakeSimService) -> None:

@@ -22,12 +22,13 @@ from sailpoint_sim import (
     BadRequestError,
     NotFoundError,
     PatchFormat,
+    PermissionDeniedError,
     RetryPolicy,
     ServerError,
     SimIntegrationsClient,
     patch,
 )
-from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService
 
 from .conftest import CLIENT_ID, CLIENT_SECRET
 
@@ -198,6 +199,26 @@ async def test_bad_client_secret(kind: str, server: FakeServer, fake: FakeSimSer
     assert CLIENT_SECRET not in str(caught.value)
     # Nothing reached the API without a token.
     assert operations_seen(fake) == []
+
+
+async def test_a_read_only_grant_reads_and_is_refused_writes(
+    kind: str, server: FakeServer, fake: FakeSimService
+) -> None:
+    """A client whose API grant has only the read scope: 403 is PermissionDeniedError, at once."""
+    sleeps = Sleeps()
+    integration_id = fake.add_integration({"name": "read me"})["id"]
+    fake.scopes = frozenset({SCOPE_READ})
+    async with open_client(kind, server, retry=sleeps.policy()) as client:
+        assert [item.id for item in await client.list()] == [integration_id]
+        with pytest.raises(PermissionDeniedError) as caught:
+            await client.patch(integration_id, [patch.replace("/name", "changed")])
+    assert caught.value.status_code == 403
+    assert caught.value.tracking_id
+    assert CLIENT_SECRET not in str(caught.value)
+    # Not retried and no token renewal: 403 is not an expired token.
+    assert operations_seen(fake) == ["getSIMIntegrations", "patchSIMAttributes"]
+    assert fake.token_requests == 1 and sleeps.waits == []
+    assert fake.writes == []
 
 
 async def test_not_found(kind: str, server: FakeServer) -> None:

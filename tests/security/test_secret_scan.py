@@ -113,15 +113,16 @@ def scan(monkeypatch: pytest.MonkeyPatch) -> Iterator[Scan]:
     """A Scan wired to the root logger at DEBUG and to the fake's token factory."""
     result = Scan()
     original = FakeSimService.__dict__.get("_make_token")
-    if isinstance(original, staticmethod):
-        make = original.__func__
+    # Every token the fake issues is recorded, so the scan knows each one; fail loudly if that hook moved.
+    assert isinstance(original, staticmethod), "FakeSimService._make_token is no longer a staticmethod"
+    make = original.__func__
 
-        def recording(ttl: float) -> str:
-            token: str = make(ttl)
-            result.issued.append(token)
-            return token
+    def recording(*args: Any) -> str:
+        token: str = make(*args)
+        result.issued.append(token)
+        return token
 
-        monkeypatch.setattr(FakeSimService, "_make_token", staticmethod(recording))
+    monkeypatch.setattr(FakeSimService, "_make_token", staticmethod(recording))
     handler = result.log
     root = logging.getLogger()
     saved = (

@@ -97,3 +97,22 @@ def test_help() -> None:
     )
     assert proc.returncode == 0
     assert "--latency" in proc.stdout and "--seed" in proc.stdout
+
+
+def test_scope_flag_sets_the_scopes_of_issued_tokens() -> None:
+    proc = start(
+        *("--client-id", "main-id", "--client-secret", SECRET),
+        *("--scope", "idn:service-desk-integration:read", "--scope", "sp:scopes:default"),
+    )
+    try:
+        url = read_url(proc)
+        form = {"grant_type": "client_credentials", "client_id": "main-id", "client_secret": SECRET}
+        granted = httpx.post(f"{url}/oauth/token", data=form, timeout=10).json()
+        assert granted["scope"] == "idn:service-desk-integration:read sp:scopes:default"
+        headers = {"Authorization": f"Bearer {granted['access_token']}", "X-SailPoint-Experimental": "true"}
+        assert httpx.get(f"{url}/v2025/sim-integrations", headers=headers, timeout=10).status_code == 200
+        refused = httpx.post(f"{url}/v2025/sim-integrations", headers=headers, json={"name": "x"}, timeout=10)
+        assert refused.status_code == 403
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

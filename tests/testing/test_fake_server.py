@@ -193,7 +193,13 @@ def test_admin_seed_config_tokens_and_reset(
     config = admin.post(
         "/config", json={"latency": 0.0, "delete_status": 200, "token_ttl": 30, "record": False}
     ).json()
-    assert config == {"latency": 0.0, "delete_status": 200, "token_ttl": 30.0, "record": False}
+    assert config == {
+        "latency": 0.0,
+        "delete_status": 200,
+        "token_ttl": 30.0,
+        "scopes": ["sp:scopes:all"],
+        "record": False,
+    }
     assert fake.delete_status == 200 and fake.record is False
     assert admin.post("/tokens", json={"token": "mine"}).status_code == 200
     assert api.get(BASE, headers={"Authorization": "Bearer mine"}).status_code == 200
@@ -215,6 +221,8 @@ def test_admin_seed_config_tokens_and_reset(
         ("POST", "/config", {"delete_status": 201}, 400),
         ("POST", "/config", {"unknown": 1}, 400),
         ("POST", "/tokens", {}, 400),
+        ("POST", "/tokens", {"token": "t", "scopes": "sp:scopes:all"}, 400),
+        ("POST", "/config", {"scopes": [1]}, 400),
         ("POST", "/seed", "not an object", 400),
         ("GET", "/nothing", None, 404),
     ],
@@ -230,3 +238,20 @@ def test_admin_refuses_bad_input(
 def test_admin_refuses_non_json(server: FakeServer) -> None:
     response = httpx.post(f"{server.url}/__fake__/faults", content=b"{", timeout=10)
     assert response.status_code == 400
+
+
+def test_admin_scopes_for_tokens_and_for_the_token_endpoint(
+    fake: FakeSimService, admin: httpx.Client, api: httpx.Client
+) -> None:
+    admin.post("/tokens", json={"token": "reader", "scopes": ["idn:service-desk-integration:read"]})
+    reader = {"Authorization": "Bearer reader", "X-SailPoint-Experimental": "true"}
+    assert api.get(BASE, headers=reader).status_code == 200
+    assert api.post(BASE, headers=reader, json={"name": "x"}).status_code == 403
+    config = admin.post("/config", json={"scopes": ["idn:service-desk-integration:manage"]}).json()
+    assert config["scopes"] == ["idn:service-desk-integration:manage"]
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "fake-client-id",
+        "client_secret": "fake-client-secret",
+    }
+    assert api.post("/oauth/token", data=form).json()["scope"] == "idn:service-desk-integration:manage"

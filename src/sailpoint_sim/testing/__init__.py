@@ -4,7 +4,7 @@
 ``/v2025/sim-integrations`` operations (also answered under SailPoint's per-resource paths
 ``/sim-integrations/v1``) and ``POST /oauth/token``. It behaves as the spec fragment and SailPoint's
 documentation say the real service does: server-assigned ``id``/``created``/``modified``, bearer tokens
-that expire, the ``X-SailPoint-Experimental: true`` header, 400/404 with SailPoint's error body, and
+that expire and carry scopes (403 without the operation's), the ``X-SailPoint-Experimental: true`` header, 400/404 with SailPoint's error body, and
 JSON Patch (RFC 6902) in both the ``{"operations": [...]}`` and bare-array forms.
 
 In-process, for unit tests (no sockets; works with ``httpx.Client`` and ``httpx.AsyncClient``)::
@@ -30,8 +30,8 @@ that was applied, so a test can prove no POST or PATCH was applied twice.
 Out of process, the test-only admin endpoints under ``/__fake__/`` (no auth) do the same: ``POST
 /__fake__/faults`` (a Fault as JSON), ``GET /__fake__/requests``, ``GET /__fake__/writes``, ``GET
 /__fake__/integrations``, ``GET /__fake__/stats``, ``POST /__fake__/seed {"count": N}``, ``POST
-/__fake__/config {"latency": S, "delete_status": 200, "token_ttl": S}``, ``POST /__fake__/tokens {"token":
-T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``, ``POST /__fake__/reset``.
+/__fake__/config {"latency": S, "delete_status": 200, "token_ttl": S, "scopes": [...]}``, ``POST
+/__fake__/tokens {"token": T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``, ``POST /__fake__/reset``.
 Never expose this server beyond loopback.
 """
 
@@ -44,12 +44,22 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
 from ._server import FakeServer
-from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+from ._service import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    SCOPE_ALL,
+    SCOPE_MANAGE,
+    SCOPE_READ,
+    FakeSimService,
+)
 from ._transport import FakeTransport
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
+    "SCOPE_ALL",
+    "SCOPE_MANAGE",
+    "SCOPE_READ",
     "AppliedWrite",
     "FakeServer",
     "FakeSimService",

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE_ALL, FakeSimService
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="accept this pre-issued token (repeatable)",
     )
+    parser.add_argument(
+        "--scope",
+        action="append",
+        dest="scopes",
+        metavar="SCOPE",
+        help=f"scope of the tokens it issues (repeatable; default {SCOPE_ALL}); a token without "
+        "idn:service-desk-integration:read (reads) or :manage (writes) is answered 403",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not record requests (long benchmarks)")
     return parser
 
@@ -59,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         client_secret=args.client_secret,
         token_ttl=args.token_ttl,
         tokens=args.token,
+        scopes=args.scopes or (SCOPE_ALL,),
         latency=args.latency,
         delete_status=args.delete_status,
         record=not args.no_record,

@@ -11,8 +11,8 @@ public method of :class:`~sailpoint_sim.testing.FakeSimService`:
 ``GET /__fake__/integrations``         the stored integrations
 ``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults
 ``POST /__fake__/seed``                ``{"count": N}`` -> ``{"ids": [...]}``
-``POST /__fake__/config``              ``{"latency", "delete_status", "token_ttl", "record"}``
-``POST /__fake__/tokens``              ``{"token": T, "ttl": S or null}``: accept a fixed token
+``POST /__fake__/config``              ``{"latency", "delete_status", "token_ttl", "scopes", "record"}``
+``POST /__fake__/tokens``              ``{"token": T, "ttl": S or null, "scopes": [...]}``: accept a token
 ``POST /__fake__/tokens/expire``       expire every token
 ``POST /__fake__/tokens/revoke``       ``{"token": T}`` revokes one; ``{}`` revokes all
 ``POST /__fake__/reset``               back to a fresh service
@@ -89,7 +89,10 @@ def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
             if not isinstance(token, str) or not token:
                 raise ValueError("token: must be a non-empty string")
             ttl = options.get("ttl")
-            service.add_token(token, None if ttl is None else float(ttl))
+            scopes = options.get("scopes")
+            service.add_token(
+                token, None if ttl is None else float(ttl), scopes=None if scopes is None else _scopes(scopes)
+            )
             return _OK
         case "POST", "tokens/expire":
             service.expire_tokens()
@@ -104,7 +107,7 @@ def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
 
 
 def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {"latency", "delete_status", "token_ttl", "record"}
+    unknown = set(data) - {"latency", "delete_status", "token_ttl", "scopes", "record"}
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")
     if "delete_status" in data:
@@ -118,14 +121,23 @@ def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
         service.latency = latency
     if "token_ttl" in data:
         service.token_ttl = float(data["token_ttl"])
+    if "scopes" in data:
+        service.scopes = frozenset(_scopes(data["scopes"]))
     if "record" in data:
         service.record = bool(data["record"])
     return {
         "latency": service.latency,
         "delete_status": service.delete_status,
         "token_ttl": service.token_ttl,
+        "scopes": sorted(service.scopes),
         "record": service.record,
     }
+
+
+def _scopes(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(scope, str) for scope in value):
+        raise ValueError("scopes: must be a list of strings")
+    return value
 
 
 def _count(value: Any) -> int:

@@ -8,7 +8,9 @@ and costs little per request.
 
 Order of checks for an API request (documented, and relied on by tests): a matching fault with
 ``when="before"`` answers first (like a gateway in front of the service); then the route (404, 405);
-then ``Authorization`` (401); then ``X-SailPoint-Experimental`` (400); then the body (400 when
+then ``Authorization`` (401); then the token's scopes (403: reads need
+``idn:service-desk-integration:read`` or ``:manage``, writes ``:manage``; ``sp:scopes:all`` covers
+both); then ``X-SailPoint-Experimental`` (400); then the body (400 when
 missing), its content type (415) and its content against the schema (400); then the id (404); then,
 for PATCH, the RFC 6902 rules the schema cannot express (pointer syntax, ``value`` and ``from``
 present) and the application of the patch (400). This mirrors a Spring service: bean validation of
@@ -54,6 +56,14 @@ _log = logging.getLogger(__name__.rpartition(".")[0])
 
 DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
+
+# The OAuth scopes SailPoint's published contract names for these operations.
+SCOPE_ALL = "sp:scopes:all"
+SCOPE_READ = "idn:service-desk-integration:read"
+SCOPE_MANAGE = "idn:service-desk-integration:manage"
+_READ_OPERATIONS = frozenset({"getSIMIntegrations", "getSIMIntegration"})
+_READ_SCOPES = frozenset({SCOPE_ALL, SCOPE_READ, SCOPE_MANAGE})
+_WRITE_SCOPES = frozenset({SCOPE_ALL, SCOPE_MANAGE})
 REDACTED = "<redacted>"
 
 _READ_ONLY = ("id", "created", "modified")
@@ -85,6 +95,14 @@ def _new_id() -> str:
 
 
 @dataclass
+class _Grant:
+    """What a token the service accepts allows: until when (None: until revoked), and its scopes."""
+
+    expiry: float | None
+    scopes: frozenset[str]
+
+
+@dataclass
 class _Entry:
     """A stored integration, with its JSON encoding kept so that reads cost no serialisation."""
 
@@ -112,7 +130,7 @@ class FakeSimService:
     It answers the seven operations under ``/v2025/sim-integrations`` (and the same handlers under
     SailPoint's per-resource paths ``/sim-integrations/v1``) plus ``POST /oauth/token``, as the spec
     fragment and SailPoint's documentation describe them: it assigns ``id`` (32 hex digits), ``created``
-    and ``modified`` (UTC, milliseconds, ``Z``), ignores those fields in request bodies, keeps every other
+    and ``modified`` (UTC, milliseconds, ``Z``; no fraction on a whole second), ignores those fields in request bodies, keeps every other
     field a client sends (undeclared ones too), requires a bearer token it issued and the header
     ``X-SailPoint-Experimental: true``, validates bodies (400 with SailPoint's error body), applies JSON
     Patch per RFC 6902 in both the ``{"operations": [...]}`` and the bare-array form, and answers 404 for
@@ -132,7 +150,9 @@ class FakeSimService:
             print(server.url)          # http://127.0.0.1:PORT
 
     The client credentials it accepts at ``/oauth/token`` are ``client_id`` / ``client_secret``
-    (``fake-client-id`` / ``fake-client-secret`` by default). Tokens live ``token_ttl`` seconds.
+    (``fake-client-id`` / ``fake-client-secret`` by default). Tokens live ``token_ttl`` seconds and carry
+    ``scopes`` (``sp:scopes:all`` by default): a token without the operation's scope is answered 403, as
+    SailPoint answers a client whose API grant lacks ``idn:service-desk-integration:read`` / ``:manage``.
 
     The beforeProvisioningRule PATCH applies its operations to the rule object itself: paths are relative
     to it (``/id``, ``/name``, ``/type``); an integration without a rule starts from ``{}``.
@@ -150,6 +170,7 @@ class FakeSimService:
         client_secret: str = DEFAULT_CLIENT_SECRET,
         token_ttl: float = 749.0,
         tokens: Iterable[str] = (),
+        scopes: Iterable[str] = (SCOPE_ALL,),
         latency: float = 0.0,
         delete_status: int = 204,
         record: bool = True,
@@ -161,6 +182,8 @@ class FakeSimService:
         self._client_secret = client_secret
         self.token_ttl = token_ttl
         """Lifetime, in seconds, of tokens issued from now on."""
+        self.scopes = frozenset(scopes)
+        """Scopes of tokens issued from now on (by ``/oauth/token``, or by :meth:`issue_token` unless told)."""
         self.latency = latency
         """Seconds added before answering each API or token request."""
         self.delete_status = delete_status
@@ -171,7 +194,7 @@ class FakeSimService:
         self._lock = threading.Lock()
         self._store: dict[str, _Entry] = {}
         self._fixed_tokens = tuple(tokens)
-        self._tokens: dict[str, float | None] = dict.fromkeys(self._fixed_tokens)
+        self._tokens: dict[str, _Grant] = {token: _Grant(None, self.scopes) for token in self._fixed_tokens}
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         self._writes: list[AppliedWrite] = []
@@ -209,17 +232,24 @@ class FakeSimService:
 
     # ------------------------------------------------------------------ public API: tokens
 
-    def issue_token(self, ttl: float | None = None) -> str:
-        """Issue a token directly (no HTTP), valid ``ttl`` seconds (default :attr:`token_ttl`)."""
-        token = self._make_token(self.token_ttl if ttl is None else ttl)
+    def issue_token(self, ttl: float | None = None, *, scopes: Iterable[str] | None = None) -> str:
+        """Issue a token directly (no HTTP), valid ``ttl`` seconds (default :attr:`token_ttl`), with
+        ``scopes`` (default :attr:`scopes`)."""
+        lifetime = self.token_ttl if ttl is None else ttl
+        granted = self.scopes if scopes is None else frozenset(scopes)
+        token = self._make_token(lifetime, granted)
         with self._lock:
-            self._tokens[token] = self._clock() + (self.token_ttl if ttl is None else ttl)
+            self._tokens[token] = _Grant(self._clock() + lifetime, granted)
         return token
 
-    def add_token(self, token: str, ttl: float | None = None) -> None:
-        """Accept a fixed, pre-issued token, for ``ttl`` seconds or (None) until revoked."""
+    def add_token(self, token: str, ttl: float | None = None, *, scopes: Iterable[str] | None = None) -> None:
+        """Accept a fixed, pre-issued token, for ``ttl`` seconds or (None) until revoked, with ``scopes``
+        (default :attr:`scopes`)."""
         with self._lock:
-            self._tokens[token] = None if ttl is None else self._clock() + ttl
+            self._tokens[token] = _Grant(
+                None if ttl is None else self._clock() + ttl,
+                self.scopes if scopes is None else frozenset(scopes),
+            )
 
     def revoke_token(self, token: str | None = None) -> None:
         """Revoke one token, or every token when none is given: it is then answered 401 as invalid."""
@@ -233,8 +263,8 @@ class FakeSimService:
         """Make every current token expired (401 ``JWT is expired``); new ones can still be issued."""
         with self._lock:
             now = self._clock()
-            for token in self._tokens:
-                self._tokens[token] = now - 1.0
+            for grant in self._tokens.values():
+                grant.expiry = now - 1.0
 
     @property
     def token_requests(self) -> int:
@@ -379,7 +409,7 @@ class FakeSimService:
             self._faults.clear()
             self._requests.clear()
             self._writes.clear()
-            self._tokens = dict.fromkeys(self._fixed_tokens)
+            self._tokens = {token: _Grant(None, self.scopes) for token in self._fixed_tokens}
             self._token_requests = 0
             self._seeded = 0
 
@@ -490,7 +520,7 @@ class FakeSimService:
             return reply
         if operation == "token":
             return self._token(ex, tracking)
-        self._authorize(ex.request, tracking)
+        self._authorize(ex.request, tracking, operation)
         ident = ex.route[1]
         if operation == "getSIMIntegrations":
             return _replies.ok(self._listing(), tracking)
@@ -555,27 +585,34 @@ class FakeSimService:
 
     # ------------------------------------------------------------------ checks
 
-    def _authorize(self, request: Request, tracking: str) -> None:
+    def _authorize(self, request: Request, tracking: str, operation: str) -> None:
         header = request.headers.get("authorization")
         scheme, _, token = (header or "").partition(" ")
+        grant = None
         if header is None:
             message = "JWT validation failed: JWT is missing"
         elif scheme.lower() != "bearer" or not token.strip():
             message = "JWT validation failed: Authorization header is not a bearer token"
         else:
             with self._lock:
-                known = token.strip() in self._tokens
-                expiry = self._tokens.get(token.strip())
-            if not known:
+                grant = self._tokens.get(token.strip())
+            if grant is None:
                 message = "JWT validation failed: JWT is invalid"
-            elif expiry is not None and expiry <= self._clock():
+            elif grant.expiry is not None and grant.expiry <= self._clock():
                 message = "JWT validation failed: JWT is expired"
             else:
                 message = ""
-        if message:
+        if message or grant is None:
             reply = _replies.json_reply(401, {"error": message}, tracking)
             reply.headers.append(("WWW-Authenticate", 'Bearer realm="sailpoint"'))
             raise _Problem(reply)
+        needed = _READ_SCOPES if operation in _READ_OPERATIONS else _WRITE_SCOPES
+        if grant.scopes.isdisjoint(needed):
+            raise _Problem(
+                _replies.error(
+                    403, tracking, "The server understood the request but refuses to authorize it."
+                )
+            )
         if request.headers.get("x-sailpoint-experimental") != "true":
             raise _Problem(
                 _replies.json_reply(400, {"error": "Experimental Header is missing or invalid."}, tracking)
@@ -661,12 +698,12 @@ class FakeSimService:
     # ------------------------------------------------------------------ tokens
 
     @staticmethod
-    def _make_token(ttl: float) -> str:
+    def _make_token(ttl: float, scopes: frozenset[str]) -> str:
         # JWT-shaped (unsigned) so clients that peek at "exp" see something sensible.
         def b64(data: bytes) -> str:
             return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
-        claims = {"exp": int(time.time() + ttl), "jti": _new_id(), "scope": ["sp:scopes:all"], "fake": True}
+        claims = {"exp": int(time.time() + ttl), "jti": _new_id(), "scope": sorted(scopes), "fake": True}
         return ".".join(
             (b64(b'{"alg":"none","typ":"JWT"}'), b64(json.dumps(claims).encode()), b64(uuid.uuid4().bytes))
         )
@@ -700,14 +737,15 @@ class FakeSimService:
                 401, {"error": "invalid_client", "error_description": "Bad credentials"}, tracking
             )
         ttl = self.token_ttl
-        token = self.issue_token(ttl)
+        scopes = self.scopes
+        token = self.issue_token(ttl, scopes=scopes)
         reply = _replies.json_reply(
             200,
             {
                 "access_token": token,
                 "token_type": "bearer",
                 "expires_in": int(ttl),
-                "scope": "sp:scopes:all",
+                "scope": " ".join(sorted(scopes)),
                 "tenant_id": "fake0000-0000-4000-8000-000000000000",
                 "pod": "fake",
                 "strong_auth_supported": False,
