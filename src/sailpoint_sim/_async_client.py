@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, shared_ssl_context
-from ._config import DEFAULT_API_VERSION
+from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS
 from ._errors import ConfigurationError, InvalidRequestError, transport_error
 from ._patch import PatchFormat
 from ._retry import RetryPolicy
@@ -89,6 +89,7 @@ class AsyncSimIntegrationsClient(BaseClient):
             )
         owned = http_client or httpx.AsyncClient(
             timeout=self.timeout,
+            limits=DEFAULT_LIMITS,
             headers=self._default_headers(),
             follow_redirects=False,
             verify=shared_ssl_context(),

@@ -20,6 +20,7 @@ from ._errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
     "ENV_ACCESS_TOKEN",
     "ENV_API_VERSION",
@@ -39,6 +40,11 @@ DEFAULT_API_VERSION = "v2025"
 # Connect fails fast (an unreachable tenant should not hang a script); reads get the time a busy
 # tenant needs to answer a write.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# Every connection the pool may open is kept alive. httpx's default keeps 20 of 100; with more than 20
+# calls in flight, httpcore 1.0.9 closes "surplus" idle connections and can close one it has just handed
+# to a waiting request (encode/httpcore#1110): that call fails with a ReadError (a GET is retried, a POST
+# is not) or hangs until its read timeout. With all 100 kept, that path is gone below 100 calls in flight.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
 # SailPoint rejects these endpoints without this header, with exactly this lowercase value
 # (`400 {"error":"Experimental Header is missing or invalid."}`).
 EXPERIMENTAL_HEADER = "X-SailPoint-Experimental"

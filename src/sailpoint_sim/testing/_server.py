@@ -53,6 +53,7 @@ class FakeServer:
         self._writers: set[asyncio.StreamWriter] = set()
         self._closed = False
         self._date = (0, "")
+        self._connections_accepted = 0
 
     def __repr__(self) -> str:
         return f"<FakeServer {self.url if self._server else 'not started'}>"
@@ -66,6 +67,11 @@ class FakeServer:
     def port(self) -> int:
         """The bound port (the real one when 0 was asked for)."""
         return self._port
+
+    @property
+    def connections_accepted(self) -> int:
+        """How many TCP connections clients have opened so far (to check that they reuse connections)."""
+        return self._connections_accepted
 
     @property
     def url(self) -> str:
@@ -129,6 +135,7 @@ class FakeServer:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        self._connections_accepted += 1  # only the server's own thread writes it
         try:
             while True:
                 try:
