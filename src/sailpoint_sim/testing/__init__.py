@@ -4,8 +4,9 @@
 ``/v2025/sim-integrations`` operations (also answered under SailPoint's per-resource paths
 ``/sim-integrations/v1``) and ``POST /oauth/token``. It behaves as the spec fragment and SailPoint's
 documentation say the real service does: server-assigned ``id``/``created``/``modified``, bearer tokens
-that expire and carry scopes (403 without the operation's), the ``X-SailPoint-Experimental: true`` header, 400/404 with SailPoint's error body, and
-JSON Patch (RFC 6902) in both the ``{"operations": [...]}`` and bare-array forms.
+that expire and carry scopes (403 without the operation's), the ``X-SailPoint-Experimental: true``
+header, 400/404 with SailPoint's error body, and JSON Patch (RFC 6902) in both the
+``{"operations": [...]}`` and bare-array forms.
 
 In-process, for unit tests (no sockets; works with ``httpx.Client`` and ``httpx.AsyncClient``)::
 
@@ -31,7 +32,8 @@ Out of process, the test-only admin endpoints under ``/__fake__/`` (no auth) do 
 /__fake__/faults`` (a Fault as JSON), ``GET /__fake__/requests``, ``GET /__fake__/writes``, ``GET
 /__fake__/integrations``, ``GET /__fake__/stats``, ``POST /__fake__/seed {"count": N}``, ``POST
 /__fake__/config {"latency": S, "delete_status": 200, "token_ttl": S, "scopes": [...]}``, ``POST
-/__fake__/tokens {"token": T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``, ``POST /__fake__/reset``.
+/__fake__/tokens {"token": T}``, ``POST /__fake__/tokens/expire``, ``POST /__fake__/tokens/revoke``,
+``POST /__fake__/reset``.
 Never expose this server beyond loopback.
 """
 

@@ -130,8 +130,8 @@ class FakeSimService:
     It answers the seven operations under ``/v2025/sim-integrations`` (and the same handlers under
     SailPoint's per-resource paths ``/sim-integrations/v1``) plus ``POST /oauth/token``, as the spec
     fragment and SailPoint's documentation describe them: it assigns ``id`` (32 hex digits), ``created``
-    and ``modified`` (UTC, milliseconds, ``Z``; no fraction on a whole second), ignores those fields in request bodies, keeps every other
-    field a client sends (undeclared ones too), requires a bearer token it issued and the header
+    and ``modified`` (UTC, milliseconds, ``Z``; no fraction on a whole second), ignores those fields in
+    request bodies, keeps every other field a client sends (undeclared ones too), requires a bearer token it issued and the header
     ``X-SailPoint-Experimental: true``, validates bodies (400 with SailPoint's error body), applies JSON
     Patch per RFC 6902 in both the ``{"operations": [...]}`` and the bare-array form, and answers 404 for
     unknown ids.
@@ -183,7 +183,7 @@ class FakeSimService:
         self.token_ttl = token_ttl
         """Lifetime, in seconds, of tokens issued from now on."""
         self.scopes = frozenset(scopes)
-        """Scopes of tokens issued from now on (by ``/oauth/token``, or by :meth:`issue_token` unless told)."""
+        """Scopes of tokens issued from now on (by ``/oauth/token``; by :meth:`issue_token` unless told)."""
         self.latency = latency
         """Seconds added before answering each API or token request."""
         self.delete_status = delete_status
