@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from sailpoint_sim.testing import FakeSimService
+from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
 
 PATCH_TYPE = "application/json-patch+json"
+# The client-credentials form the fake accepts by default.
+GOOD_FORM = {
+    "grant_type": "client_credentials",
+    "client_id": DEFAULT_CLIENT_ID,
+    "client_secret": DEFAULT_CLIENT_SECRET,
+}
 
 
 @dataclass

@@ -7,18 +7,13 @@ import re
 
 import httpx
 import pytest
-from fake_support import Api
+from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
 
 BASE = "/v2025/sim-integrations"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
-GOOD_FORM = {
-    "grant_type": "client_credentials",
-    "client_id": DEFAULT_CLIENT_ID,
-    "client_secret": DEFAULT_CLIENT_SECRET,
-}
 
 
 def assert_error(response: httpx.Response, status: int, detail: str, *needles: str) -> None:

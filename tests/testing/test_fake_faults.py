@@ -8,7 +8,7 @@ import json
 
 import httpx
 import pytest
-from fake_support import Api
+from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import FakeSimService, Fault
 
@@ -230,13 +230,8 @@ def test_faults_fire_in_the_order_added(api: Api) -> None:
 
 def test_token_endpoint_faults(api: Api) -> None:
     api.fake.inject(status=503, operation="token")
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": "fake-client-id",
-        "client_secret": "fake-client-secret",
-    }
-    assert api.client.post("/oauth/token", data=form).status_code == 503
-    assert api.client.post("/oauth/token", data=form).status_code == 200
+    assert api.client.post("/oauth/token", data=GOOD_FORM).status_code == 503
+    assert api.client.post("/oauth/token", data=GOOD_FORM).status_code == 200
     # The faulted request reached the service too, so it is counted.
     assert api.fake.token_requests == 2
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 SECRET = "main-test-secret-value"
+FORM = {"grant_type": "client_credentials", "client_id": "main-id", "client_secret": SECRET}
 
 
 def start(*args: str) -> subprocess.Popen[str]:
@@ -45,8 +46,7 @@ def read_url(proc: subprocess.Popen[str]) -> str:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_serves_then_exits_cleanly_on_signal(process: subprocess.Popen[str], signum: int) -> None:
     url = read_url(process)
-    form = {"grant_type": "client_credentials", "client_id": "main-id", "client_secret": SECRET}
-    token = httpx.post(f"{url}/oauth/token", data=form, timeout=10).json()["access_token"]
+    token = httpx.post(f"{url}/oauth/token", data=FORM, timeout=10).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}", "X-SailPoint-Experimental": "true"}
     listed = httpx.get(f"{url}/v2025/sim-integrations", headers=headers, timeout=10).json()
     assert len(listed) == 3
@@ -106,8 +106,7 @@ def test_scope_flag_sets_the_scopes_of_issued_tokens() -> None:
     )
     try:
         url = read_url(proc)
-        form = {"grant_type": "client_credentials", "client_id": "main-id", "client_secret": SECRET}
-        granted = httpx.post(f"{url}/oauth/token", data=form, timeout=10).json()
+        granted = httpx.post(f"{url}/oauth/token", data=FORM, timeout=10).json()
         assert granted["scope"] == "idn:service-desk-integration:read sp:scopes:default"
         headers = {"Authorization": f"Bearer {granted['access_token']}", "X-SailPoint-Experimental": "true"}
         assert httpx.get(f"{url}/v2025/sim-integrations", headers=headers, timeout=10).status_code == 200

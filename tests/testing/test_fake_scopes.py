@@ -11,7 +11,7 @@ import json
 
 import httpx
 import pytest
-from fake_support import Api
+from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import SCOPE_ALL, SCOPE_MANAGE, SCOPE_READ, FakeSimService
 
@@ -99,16 +99,11 @@ def _claims(token: str) -> dict[str, object]:
 
 
 def test_the_token_endpoint_grants_the_configured_scopes(api: Api) -> None:
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": "fake-client-id",
-        "client_secret": "fake-client-secret",
-    }
-    default = api.client.post("/oauth/token", data=form).json()
+    default = api.client.post("/oauth/token", data=GOOD_FORM).json()
     assert default["scope"] == SCOPE_ALL
     assert _claims(default["access_token"])["scope"] == [SCOPE_ALL]
     api.fake.scopes = frozenset({SCOPE_READ})
-    reader = api.client.post("/oauth/token", data=form).json()
+    reader = api.client.post("/oauth/token", data=GOOD_FORM).json()
     assert reader["scope"] == SCOPE_READ
     assert _claims(reader["access_token"])["scope"] == [SCOPE_READ]
     api.headers["Authorization"] = f"Bearer {reader['access_token']}"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fake_support import GOOD_FORM
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
 
@@ -249,9 +250,4 @@ def test_admin_scopes_for_tokens_and_for_the_token_endpoint(
     assert api.post(BASE, headers=reader, json={"name": "x"}).status_code == 403
     config = admin.post("/config", json={"scopes": ["idn:service-desk-integration:manage"]}).json()
     assert config["scopes"] == ["idn:service-desk-integration:manage"]
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": "fake-client-id",
-        "client_secret": "fake-client-secret",
-    }
-    assert api.post("/oauth/token", data=form).json()["scope"] == "idn:service-desk-integration:manage"
+    assert api.post("/oauth/token", data=GOOD_FORM).json()["scope"] == "idn:service-desk-integration:manage"
