@@ -243,7 +243,9 @@ def bulk_supported() -> bool:
     import sailpoint_sim
     from sailpoint_sim.testing import FakeSimService
 
-    return hasattr(sailpoint_sim, "RateLimit") and "rate_limit" in inspect.signature(FakeSimService).parameters
+    return (
+        hasattr(sailpoint_sim, "RateLimit") and "rate_limit" in inspect.signature(FakeSimService).parameters
+    )
 
 
 def _versions() -> dict[str, str]:
