@@ -32,6 +32,7 @@ __all__ = [
     "ENV_CLIENT_ID",
     "ENV_CLIENT_SECRET",
     "ENV_LAYOUT",
+    "EXPERIMENTAL_HEADER",
     "EXPERIMENTAL_VALUE",
     "Layout",
     "config_file_kwargs",
@@ -52,8 +53,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # to a waiting request (encode/httpcore#1110): that call fails with a ReadError (a GET is retried, a POST
 # is not) or hangs until its read timeout. With all 100 kept, that path is gone below 100 calls in flight.
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
-# SailPoint rejects these endpoints without the X-SailPoint-Experimental header, with exactly this
-# lowercase value (`400 {"error":"Experimental Header is missing or invalid."}`).
+# SailPoint rejects these endpoints without this header, with exactly this lowercase value
+# (`400 {"error":"Experimental Header is missing or invalid."}`). The clients send it through the
+# generated operations; `doctor` names it when it probes without it.
+EXPERIMENTAL_HEADER = "X-SailPoint-Experimental"
 EXPERIMENTAL_VALUE = "true"
 
 
