@@ -12,19 +12,18 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
 from ._config import is_header_safe
-from ._errors import AuthenticationError, describe_body, one_line
+from ._errors import AuthenticationError, make_status_error, one_line
+from ._redact import MASK
 
 if TYPE_CHECKING:
     import asyncio
 
 __all__ = ["ClientCredentialsAuth", "StaticTokenAuth"]
-
-_REDACTED = "***"
 
 
 class StaticTokenAuth(httpx.Auth):
@@ -46,7 +45,7 @@ class StaticTokenAuth(httpx.Auth):
         return (self._token,)
 
     def __repr__(self) -> str:
-        return f"StaticTokenAuth(access_token={_REDACTED!r})"
+        return f"StaticTokenAuth(access_token={MASK!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the Authorization header."""
@@ -120,7 +119,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return (
-            f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={_REDACTED!r}, "
+            f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={MASK!r}, "
             f"token_url={self.token_url!r})"
         )
 
@@ -162,22 +161,17 @@ class ClientCredentialsAuth(httpx.Auth):
         )
 
     def _fail(self, response: httpx.Response, reason: str) -> AuthenticationError:
-        detail, tracking, messages = describe_body(response.content)
-        secrets = [self._client_secret, *self._issued]
-        messages = [_scrub(m, secrets) for m in messages] or [reason]
-        if messages[0] != reason:
-            messages.insert(0, reason)
-        return AuthenticationError(
-            status_code=response.status_code,
-            detail_code=detail,
-            tracking_id=tracking,
-            messages=messages,
-            headers={k: v for k, v in response.headers.items() if k.lower() != "set-cookie"},
-            # The body of a token endpoint answer may hold a token: never quote it.
-            body="",
+        error = make_status_error(  # error_class decides the type
+            response,
             method="POST",
             url=self.token_url,
+            error_class=AuthenticationError,
+            reason=reason,
+            # The body of a token endpoint answer may hold a token: never quote it.
+            quote_body=False,
+            secrets=(self._client_secret, *self._issued),
         )
+        return cast("AuthenticationError", error)
 
     def _store(self, response: httpx.Response) -> _Token:
         """Read a token response, cache the token, or raise AuthenticationError."""
@@ -295,10 +289,3 @@ def _seconds(value: Any) -> float | None:
     if not number > 0 or number == float("inf"):
         return None
     return number
-
-
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, _REDACTED)
-    return text

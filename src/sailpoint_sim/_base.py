@@ -31,14 +31,15 @@ from ._errors import (
     APIStatusError,
     InvalidRequestError,
     UnreadableResponseError,
-    excerpt,
     make_status_error,
     one_line,
-    scrub_bytes,
+    redacted_excerpt,
 )
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
+from ._redact import install_log_filter
+from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, parse_retry_after
 from ._version import __version__
 
@@ -153,6 +154,10 @@ class BaseClient:
             self.auth = ClientCredentialsAuth(
                 settings.client_id or "", settings.client_secret or "", settings.token_url or ""
             )
+        # Tokens never appear in logs, httpx's and httpcore's DEBUG records included: their loggers
+        # scrub the secrets of every live client.
+        register_secret_source(self.auth)
+        install_log_filter(logger)
         self.retry = settings.retry
         self.patch_format = settings.patch_format
         self._timeout_given = settings.timeout_given
@@ -379,7 +384,7 @@ class BaseClient:
             reason,
             status_code=response.status_code,
             content_type=response.headers.get("Content-Type", ""),
-            body_excerpt=excerpt(scrub_bytes(response.content, self._secret_values())),
+            body_excerpt=redacted_excerpt(response.content, self._secret_values()),
             method=prepared.method,
             url=prepared.url,
         )

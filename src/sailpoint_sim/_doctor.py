@@ -64,7 +64,8 @@ from ._config import (
     validate_base_url,
     validate_credentials,
 )
-from ._errors import ConfigurationError, describe_body, one_line, scrub_bytes, scrub_text
+from ._errors import ConfigurationError, describe_body, one_line
+from ._redact import MASK, redact_text
 from ._version import __version__
 
 __all__ = [
@@ -91,7 +92,6 @@ EXIT_CONFIGURATION = 2
 EXIT_API_ERROR = 3
 EXIT_TRANSPORT = 4
 
-MASK = "***"
 # Path layouts by their setting value: the v2025 one takes the API version segment.
 LAYOUT_V2025 = "v2025"
 LAYOUT_PER_RESOURCE = "per-resource"
@@ -523,7 +523,7 @@ class _Doctor:
             self.add(name, Status.SKIPPED, why)
 
     def scrub(self, text: str) -> str:
-        return scrub_text(text, self.secrets)
+        return redact_text(text, self.secrets)
 
     def send(self, http: httpx.Client, request: httpx.Request) -> _Exchange:
         started, t0 = self.clock(), self.perf()
@@ -563,7 +563,8 @@ class _Doctor:
                 self.rate_headers[name.lower()] = self.scrub(one_line(value))[:200]
 
     def message(self, response: httpx.Response) -> str:
-        _, tracking, messages = describe_body(scrub_bytes(response.content, self.secrets))
+        _, tracking, messages = describe_body(response.content)
+        messages = [redact_text(message, self.secrets) for message in messages]
         text = "; ".join(messages) or response.reason_phrase or ""
         tracking = tracking or response.headers.get("slpt-request-id")
         if tracking:
