@@ -216,3 +216,99 @@ def test_50_threads_with_a_revoked_token_are_bounded(served: tuple[FakeSimServic
         f"auth: {WORKERS} threads, revoked token: {WORKERS} AuthenticationError, "
         f"{api_requests(fake)} API requests, {fake.token_requests} token request(s)"
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# The 401 race under load (issue 10, defect 11): 100 callers, tokens that live 2 s, and three
+# revocations of every token while calls are in flight. The credentials stay good, so every call must
+# succeed: a call refused after another caller renewed on schedule renews itself instead of failing on a
+# token that was already revoked. Before the fix, about 2% of the calls failed.
+
+CALLERS = 100
+SHORT_TTL = 2.0
+REVOCATIONS = 3
+# Gaps between revocations: far longer than one call takes, so no call sees two of them.
+REVOCATION_GAP = float(__import__("os").environ.get("GAP", "0.8"))
+
+
+def revoke_repeatedly(fake: FakeSimService) -> None:
+    for _ in range(REVOCATIONS):
+        time.sleep(REVOCATION_GAP)
+        fake.revoke_token()
+    time.sleep(REVOCATION_GAP)
+
+
+def test_100_threads_short_tokens_and_revocations_never_fail(
+    served: tuple[FakeSimService, FakeServer],
+) -> None:
+    fake, server = served
+    fake.token_ttl = SHORT_TTL
+    stop = threading.Event()
+    outcomes: list[str] = []
+
+    def work() -> None:
+        while not stop.is_set():
+            try:
+                client.list()
+            except AuthenticationError as error:
+                outcomes.append(f"AuthenticationError: {error}")
+            else:
+                outcomes.append("ok")
+
+    with sync_client(server) as client:
+        client.list()
+        threads = [threading.Thread(target=work) for _ in range(CALLERS)]
+        for thread in threads:
+            thread.start()
+        try:
+            revoke_repeatedly(fake)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    failures = [o for o in outcomes if o != "ok"]
+    assert outcomes.count("ok") >= CALLERS
+    kinds = {k: sum(1 for f in failures if k in f) for k in ("expired", "invalid")}
+    assert failures == [], f"{len(failures)} of {len(outcomes)} calls failed: {kinds}"
+    OTHER_FIGURES["threads revocations"] = (
+        f"auth: {CALLERS} threads, {SHORT_TTL:g} s tokens, {REVOCATIONS} revocations: "
+        f"{len(outcomes)} calls, 0 failed"
+    )
+
+
+def test_100_tasks_short_tokens_and_revocations_never_fail(served: tuple[FakeSimService, FakeServer]) -> None:
+    fake, server = served
+    fake.token_ttl = SHORT_TTL
+    outcomes: list[str] = []
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        async with async_client(server) as client:
+            await client.list()
+
+            async def work() -> None:
+                while not stop.is_set():
+                    try:
+                        await client.list()
+                    except AuthenticationError as error:
+                        outcomes.append(f"AuthenticationError: {error}")
+                    else:
+                        outcomes.append("ok")
+
+            tasks = [asyncio.create_task(work()) for _ in range(CALLERS)]
+            try:
+                # The revocations come from another thread, as another process's would.
+                await asyncio.to_thread(revoke_repeatedly, fake)
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks)
+
+    asyncio.run(go())
+    failures = [o for o in outcomes if o != "ok"]
+    assert outcomes.count("ok") >= CALLERS
+    kinds = {k: sum(1 for f in failures if k in f) for k in ("expired", "invalid")}
+    assert failures == [], f"{len(failures)} of {len(outcomes)} calls failed: {kinds}"
+    OTHER_FIGURES["tasks revocations"] = (
+        f"auth: {CALLERS} asyncio tasks, {SHORT_TTL:g} s tokens, {REVOCATIONS} revocations: "
+        f"{len(outcomes)} calls, 0 failed"
+    )
