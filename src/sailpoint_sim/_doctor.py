@@ -562,11 +562,12 @@ class _Doctor:
             if _RATE_HEADER.search(name):
                 self.rate_headers[name.lower()] = self.scrub(one_line(value))[:200]
 
-    def message(self, response: httpx.Response) -> str:
+    def message(self, response: httpx.Response, *, tracking_id: bool = True) -> str:
+        """SailPoint's message from an error answer (and its tracking id, for a support ticket)."""
         _, tracking, messages = describe_body(scrub_bytes(response.content, self.secrets))
         text = "; ".join(messages) or response.reason_phrase or ""
         tracking = tracking or response.headers.get("slpt-request-id")
-        if tracking:
+        if tracking and tracking_id:
             text += f" (tracking id {tracking})"
         return self.scrub(one_line(text))[:300]
 
@@ -909,15 +910,17 @@ def _check_layouts(
     facts["layouts"] = probes
     configured = probes[0]
     answering = [probe.layout for probe in probes if probe.listed]
-    parts = [_probe_text(probe) for probe in probes]
+    summary = f"configured {configured.layout}: {_probe_text(configured)}; " + "; ".join(
+        f"{probe.layout}: {_probe_text(probe)}" for probe in probes[1:]
+    )
     details = {"probes": [attrs.asdict(probe) for probe in probes], "configured": settings.layout}
     if configured.listed:
         outcome = Status.OK if len(answering) == len(probes) else Status.INFO
         if any(probe.status == 429 for probe in probes):
             outcome = Status.WARN
-        doctor.add("layouts", outcome, "; ".join(parts), **details)
+        doctor.add("layouts", outcome, summary, **details)
         return probes
-    doctor.add("layouts", Status.FAIL, "; ".join(parts), **details)
+    doctor.add("layouts", Status.FAIL, summary, **details)
     if configured.status is None:
         doctor.stop(EXIT_TRANSPORT, f"the list call under {configured.layout} failed: {configured.error}")
     elif answering:
@@ -935,12 +938,12 @@ def _check_layouts(
 
 
 def _probe_text(probe: LayoutProbe) -> str:
+    """What one list call gave, in a few words (the paths and messages are in the details)."""
     if probe.status is None:
-        return f"{probe.layout} ({probe.path}): no answer, {probe.error}"
+        return f"no answer ({probe.error})"
     if probe.listed:
-        plural = "" if probe.count == 1 else "s"
-        return f"{probe.layout} ({probe.path}): 200, {probe.count} integration{plural}"
-    return f"{probe.layout} ({probe.path}): {probe.status} {probe.message or ''}".rstrip()
+        return f"200, {probe.count} integration{'' if probe.count == 1 else 's'}"
+    return f"{probe.status}" if probe.status != 200 else "200, unreadable"
 
 
 def _refusal(probe: LayoutProbe) -> str:
@@ -983,6 +986,7 @@ def _check_header(
     if response is None:
         doctor.add("header", Status.WARN, f"GET {path} without {EXPERIMENTAL_HEADER}: {exchange.error}")
     elif response.status_code == 400:
+        message = doctor.message(response, tracking_id=False)
         facts["header"] = True
         doctor.add(
             "header",
