@@ -56,6 +56,7 @@ from ._config import (
     ENV_BASE_URL,
     ENV_CLIENT_ID,
     ENV_CLIENT_SECRET,
+    ENV_LAYOUT,
     EXPERIMENTAL_HEADER,
     EXPERIMENTAL_VALUE,
     redact_url,
@@ -91,7 +92,6 @@ EXIT_API_ERROR = 3
 EXIT_TRANSPORT = 4
 
 MASK = "***"
-ENV_LAYOUT = "SAIL_LAYOUT"
 # Path layouts by their setting value: the v2025 one takes the API version segment.
 LAYOUT_V2025 = "v2025"
 LAYOUT_PER_RESOURCE = "per-resource"

@@ -201,9 +201,9 @@ def test_connection_refused_is_a_transport_error() -> None:
                 "SAIL_BASE_URL": "https://acme.api.identitynow.com",
                 "SAIL_CLIENT_ID": "id",
                 "SAIL_CLIENT_SECRET": "s3cret-xyz-123",
-                "SAIL_LAYOUT": "v3",
+                "SAIL_SIM_LAYOUT": "v3",
             },
-            "SAIL_LAYOUT must be one of v2025, per-resource",
+            "SAIL_SIM_LAYOUT must be one of v2025, per-resource",
         ),
         (
             {"SAIL_BASE_URL": "https://acme.api.identitynow.com", "SAIL_CLIENT_SECRET": "s3cret-xyz-123"},
@@ -263,7 +263,7 @@ def test_config_file_replaces_the_environments_url_and_credentials(
 ) -> None:
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"BaseURL": server.url, "ClientId": CLIENT_ID, "ClientSecret": SECRET}))
-    environ = {"SAIL_BASE_URL": "https://elsewhere.invalid", "SAIL_LAYOUT": "per-resource"}
+    environ = {"SAIL_BASE_URL": "https://elsewhere.invalid", "SAIL_SIM_LAYOUT": "per-resource"}
     report = run_doctor(environ=environ, config_file=config)
 
     assert report.ok
@@ -271,7 +271,7 @@ def test_config_file_replaces_the_environments_url_and_credentials(
     assert sources["base_url"] == "config.json BaseURL"
     assert sources["client_id"] == "config.json ClientId"
     assert sources["client_secret"] == "config.json ClientSecret"
-    assert sources["layout"] == "environment SAIL_LAYOUT"  # from_config_file reads it too
+    assert sources["layout"] == "environment SAIL_SIM_LAYOUT"  # from_config_file reads it too
     assert (
         "SAIL_BASE_URL is set but not used: config.json is read instead"
         in report.check("settings").details["notes"]
