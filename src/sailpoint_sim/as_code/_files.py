@@ -101,8 +101,9 @@ def _stem(name: str) -> tuple[str, bool]:
         text = _clean(_truncate(text, MAX_STEM_BYTES))
     if not text:
         text = "_"
-    if text.partition(".")[0].rstrip(" ").upper() in _RESERVED:
-        text += "_"
+    device, dot, rest = text.partition(".")
+    if device.rstrip(" ").upper() in _RESERVED:  # Windows ignores what follows the first dot
+        text = f"{device}_{dot}{rest}"
     return text, truncated
 
 
@@ -129,7 +130,7 @@ def file_names(names: Iterable[str]) -> dict[str, str]:
             by_key[fold(stem + SUFFIX)].append(name)
     for key, group in by_key.items():
         # A name whose file name is exactly itself wins over one made to look like it ("a_b" over "a/b").
-        group.sort(key=lambda name: (stems[name][0] != unicodedata.normalize("NFC", name), name))
+        group.sort(key=lambda name: (stems[name][0] != name, name))
         result[group[0]] = stems[group[0]][0] + SUFFIX
         taken.add(key)
     for name in unique:
