@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sailpoint_sim.as_code import dumps_definition, file_names, read_folder, write_folder
-from sailpoint_sim.as_code._files import MAX_STEM_BYTES, fold
+from sailpoint_sim.as_code._files import _stem, fold
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"} | {
@@ -96,11 +96,13 @@ def test_any_names_give_portable_distinct_names_whatever_the_order(names: list[s
 
 @settings(max_examples=200)
 @given(st.text(min_size=1, max_size=60))
-def test_a_name_that_is_already_safe_is_its_own_file_name(name: str) -> None:
-    files = file_names([name])
-    stem = files[name][: -len(".json")]
-    if "~" not in stem:
-        assert len(stem.encode("utf-8")) <= MAX_STEM_BYTES
+def test_a_lone_name_keeps_its_text_when_that_is_already_safe(name: str) -> None:
+    [file] = file_names([name]).values()
+    stem, truncated = _stem(name)
+    assert not truncated
+    assert file == stem + ".json"  # no collision, so no suffix
+    if stem == name:
+        assert file == name + ".json"
 
 
 def test_definition_bytes_are_stable_and_canonical() -> None:
@@ -122,3 +124,15 @@ def test_export_prune_removes_only_stale_definition_files(tmp_path: Path) -> Non
     pruned = write_folder(tmp_path, {"Kept": {"name": "Kept"}}, prune=True)
     assert pruned.removed == ("Gone.json",) and pruned.unchanged == ("Kept.json",)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["Kept.json", "README.md"]
+
+
+def test_the_core_import_loads_neither_this_package_nor_jsonpatch() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sailpoint_sim, sailpoint_sim._cli; "
+        "print(sorted(m for m in sys.modules if m in ('jsonpatch', 'sailpoint_sim.as_code')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
