@@ -886,9 +886,7 @@ def _check_layouts(
     facts["layouts"] = probes
     configured = probes[0]
     answering = [probe.layout for probe in probes if probe.listed]
-    summary = f"configured {configured.layout}: {_probe_text(configured)}; " + "; ".join(
-        f"{probe.layout}: {_probe_text(probe)}" for probe in probes[1:]
-    )
+    summary = _layouts_summary(probes)
     details = {"probes": [attrs.asdict(probe) for probe in probes], "configured": settings.layout}
     if configured.listed:
         outcome = Status.OK if len(answering) == len(probes) else Status.INFO
@@ -913,13 +911,20 @@ def _check_layouts(
     return probes
 
 
-def _probe_text(probe: LayoutProbe) -> str:
-    """What one list call gave, in a few words (the paths and messages are in the details)."""
-    if probe.status is None:
-        return f"no answer ({probe.error})"
-    if probe.listed:
-        return f"200, {probe.count} integration{'' if probe.count == 1 else 's'}"
-    return f"{probe.status}" if probe.status != 200 else "200, unreadable"
+def _layouts_summary(probes: Sequence[LayoutProbe]) -> str:
+    """One line: what the configured layout (first) and then the others answered."""
+
+    def answer(probe: LayoutProbe) -> str:
+        if probe.listed:
+            return "lists integrations"
+        if probe.status is None:
+            return f"fails ({probe.error})"
+        return f"answers {probe.status}" + (", not a JSON array" if probe.status == 200 else "")
+
+    configured, others = probes[0], probes[1:]
+    parts = [f"the configured layout {configured.layout} {answer(configured)}"]
+    parts += [f"{probe.layout} {answer(probe)}" for probe in others]
+    return "; ".join(parts)
 
 
 def _refusal(probe: LayoutProbe) -> str:
