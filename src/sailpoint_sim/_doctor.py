@@ -59,12 +59,15 @@ from ._config import (
     ENV_LAYOUT,
     EXPERIMENTAL_HEADER,
     EXPERIMENTAL_VALUE,
+    ClientSettings,
+    Layout,
+    config_file_kwargs,
+    env_kwargs,
     redact_url,
-    validate_api_version,
-    validate_base_url,
-    validate_credentials,
 )
 from ._errors import ConfigurationError, describe_body, one_line
+from ._patch import PatchFormat
+from ._paths import collection_url
 from ._redact import MASK, redact_text
 from ._version import __version__
 
@@ -92,10 +95,6 @@ EXIT_CONFIGURATION = 2
 EXIT_API_ERROR = 3
 EXIT_TRANSPORT = 4
 
-# Path layouts by their setting value: the v2025 one takes the API version segment.
-LAYOUT_V2025 = "v2025"
-LAYOUT_PER_RESOURCE = "per-resource"
-LAYOUTS = (LAYOUT_V2025, LAYOUT_PER_RESOURCE)
 
 # The scopes SailPoint's contract names for these operations (the fake grants the same ones).
 SCOPE_ALL = "sp:scopes:all"
@@ -184,7 +183,7 @@ class TokenFacts:
 class LayoutProbe:
     """One list call under one path layout."""
 
-    layout: str
+    layout: Layout
     path: str
     status: int | None
     """The HTTP status, None when no answer came (then ``error`` says why)."""
@@ -296,18 +295,16 @@ def access_from_scopes(scopes: Sequence[str] | None) -> tuple[Access, Access]:
 
 @attrs.define
 class _Resolved:
-    """Settings with their provenance, before and after validation."""
+    """The settings doctor shows (with their sources) and, once they validate, the clients' own view."""
 
     settings: list[Setting]
     notes: list[str]
-    base_url: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = None
-    access_token: str | None = None
-    api_version: str = DEFAULT_API_VERSION
-    layout: str = LAYOUT_V2025
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
-    allow_insecure_http: bool = False
+    checked: ClientSettings | None = None
+
+
+# The command-line values doctor takes, by the constructor's names.
+_FLAG_NAMES = ("base_url", "client_id", "client_secret", "access_token", "api_version", "layout", "timeout")
+_SECRETS = frozenset({"client_secret", "access_token"})
 
 
 def _text(value: object) -> str | None:
@@ -317,118 +314,102 @@ def _text(value: object) -> str | None:
 def _resolve(
     out: _Resolved, flags: Mapping[str, Any], environ: Mapping[str, str], config_file: Path | None
 ) -> None:
-    """Pick each setting as the clients do, record where it came from in ``out``, then validate.
+    """Record where each setting comes from in ``out``, then validate them with the clients' own code.
 
-    The settings are recorded before they are validated, so a report can show them even when one is bad.
+    The sources follow ``from_env`` (flags over ``SAIL_*`` variables) or, with a config file,
+    ``from_config_file`` (flags over ``BaseURL``/``ClientId``/``ClientSecret``; the layout still from
+    the environment). Validation IS those functions and ``ClientSettings``, so doctor accepts and refuses
+    exactly what a client would. The settings are recorded first: a report shows them even when one is bad.
     """
-    file_data: dict[str, Any] = {}
+    overrides = {name: flags[name] for name in _FLAG_NAMES if flags.get(name) is not None}
+    if flags.get("allow_insecure_http"):
+        overrides["allow_insecure_http"] = True
     file_name = config_file.name if config_file is not None else "config.json"
+    file_data = _peek_config(config_file) if config_file is not None else {}
     if config_file is not None:
         out.settings.append(Setting("config_file", str(config_file), "flag --config"))
-        file_data = _read_config(config_file)
-
-    def from_env(name: str, flag: str, env: str) -> tuple[str | None, str]:
-        if _text(flags.get(name)) is not None:
-            return flags[name], f"flag {flag}"
-        if _text(environ.get(env)) is not None:
-            return environ[env], f"environment {env}"
-        return None, "not set"
-
-    def from_file(name: str, flag: str, env: str, key: str | None) -> tuple[str | None, str]:
-        # With a config file the clients read the URL and credentials (and nothing else) from it.
-        if config_file is None:
-            return from_env(name, flag, env)
-        if _text(flags.get(name)) is not None:
-            return flags[name], f"flag {flag}"
-        if _text(environ.get(env)) is not None:
-            out.notes.append(f"{env} is set but not used: {file_name} is read instead")
-        value = file_data.get(key) if key is not None else None
-        if value is not None and not isinstance(value, str):
-            raise ConfigurationError(f"{key} in {file_name} must be a string")
-        return (value, f"{file_name} {key}") if _text(value) else (None, "not set")
-
-    out.allow_insecure_http = bool(flags.get("allow_insecure_http"))
-    out.base_url, base_source = from_file("base_url", "--base-url", ENV_BASE_URL, "BaseURL")
-    # from_config_file takes the API version from its arguments only; from_env also from SAIL_API_VERSION.
-    version, version_source = from_file("api_version", "--api-version", ENV_API_VERSION, None)
-    if version is None:
-        version, version_source = DEFAULT_API_VERSION, "default"
-    layout, layout_source = from_env("layout", "--layout", ENV_LAYOUT)
-    if layout is None:
-        layout, layout_source = LAYOUT_V2025, "default"
-    # Credential flags replace the credential variables (or file keys) as a set, as in every command.
-    credential_flags = any(_text(flags.get(key)) for key in ("client_id", "client_secret", "access_token"))
-    creds: dict[str, tuple[str | None, str]] = {}
-    names: dict[str, str] = {}
-    for key, flag, env, file_key in (
-        ("client_id", "--client-id", ENV_CLIENT_ID, "ClientId"),
-        ("client_secret", "--client-secret", ENV_CLIENT_SECRET, "ClientSecret"),
-        ("access_token", "--access-token", ENV_ACCESS_TOKEN, None),  # config.json has no token key
-    ):
-        if credential_flags:
-            value = _text(flags.get(key))
-            creds[key] = (value, f"flag {flag}" if value else "not set")
-            names[key] = flag
-        else:
-            creds[key] = from_file(key, flag, env, file_key)
-            names[key] = f"{file_key} in {file_name}" if config_file is not None and file_key else env
-    out.client_id, out.client_secret, out.access_token = (value for value, _ in creds.values())
-
-    timeout_flag = flags.get("timeout")
-    if timeout_flag is not None:
-        out.timeout, timeout_source = httpx.Timeout(float(timeout_flag)), "flag --timeout"
-    else:
-        timeout_source = "default"
-    out.settings += [
-        Setting("base_url", out.base_url and one_line(redact_url(out.base_url))[:200], base_source),
-        Setting("client_id", out.client_id and one_line(out.client_id)[:200], creds["client_id"][1]),
-        Setting("client_secret", out.client_secret and MASK, creds["client_secret"][1]),
-        Setting("access_token", out.access_token and MASK, creds["access_token"][1]),
-        Setting("api_version", one_line(version)[:40], version_source),
-        Setting("layout", one_line(layout)[:40], layout_source),
-        Setting("timeout", _describe_timeout(out.timeout), timeout_source),
-    ]
-    if out.allow_insecure_http:
+    credential_flags = any(name in overrides for name in ("client_id", "client_secret", "access_token"))
+    # (setting, environment variable, config.json key, read from the environment even with a file?)
+    sources = (
+        ("base_url", ENV_BASE_URL, "BaseURL", False),
+        ("client_id", ENV_CLIENT_ID, "ClientId", False),
+        ("client_secret", ENV_CLIENT_SECRET, "ClientSecret", False),
+        ("access_token", ENV_ACCESS_TOKEN, None, False),  # config.json has no token key
+        ("api_version", ENV_API_VERSION, None, False),  # from_config_file takes it from arguments only
+        ("layout", ENV_LAYOUT, None, True),
+    )
+    for name, env, key, always_env in sources:
+        value: object = None
+        source = "not set"
+        if name in overrides:
+            value, source = overrides[name], f"flag --{name.replace('_', '-')}"
+        elif credential_flags and name in ("client_id", "client_secret", "access_token"):
+            pass  # credential flags replace the credential variables (or keys) as a set
+        elif config_file is not None and not always_env:
+            if key is not None and _text(file_data.get(key)) is not None:
+                value, source = file_data[key], f"{file_name} {key}"
+            if _text(environ.get(env)) is not None:
+                out.notes.append(f"{env} is set but not used: {file_name} is read instead")
+        elif _text(environ.get(env)) is not None:
+            value, source = environ[env], f"environment {env}"
+        if value is None and name in ("api_version", "layout"):
+            value, source = (DEFAULT_API_VERSION if name == "api_version" else Layout.V2025.value), "default"
+        shown = (
+            None if value is None else MASK if name in _SECRETS else one_line(redact_url(str(value)))[:200]
+        )
+        out.settings.append(Setting(name, shown, source))
+    out.settings.append(
+        Setting(
+            "timeout",
+            _describe_timeout(overrides.get("timeout")),
+            "flag --timeout" if "timeout" in overrides else "default",
+        )
+    )
+    if overrides.get("allow_insecure_http"):
         out.settings.append(Setting("allow_insecure_http", "true", "flag --allow-insecure-http"))
 
-    out.api_version = validate_api_version(version, setting=version_source.rpartition(" ")[2])
-    if layout not in LAYOUTS:
-        where = layout_source.rpartition(" ")[2]
-        raise ConfigurationError(
-            f"{where} must be one of {', '.join(LAYOUTS)}, got {one_line(layout)[:40]!r}"
-        )
-    out.layout = layout
-    base_setting = (
-        f"BaseURL in {file_name}" if base_source.startswith(file_name) else base_source.rpartition(" ")[2]
+    kwargs = (
+        config_file_kwargs(config_file, overrides, environ)
+        if config_file is not None
+        else env_kwargs(overrides, environ)
     )
-    if out.base_url is None:
-        raise ConfigurationError(
-            f"BaseURL in {file_name} is not set" if config_file is not None else f"{ENV_BASE_URL} is not set"
-        )
-    out.base_url = validate_base_url(
-        out.base_url,
-        setting=base_setting,
-        allow_insecure_http=out.allow_insecure_http,
-        api_version=out.api_version,
+    out.checked = ClientSettings(
+        kwargs["base_url"],
+        kwargs.get("client_id"),
+        kwargs.get("client_secret"),
+        kwargs.get("access_token"),
+        api_version=kwargs.get("api_version", DEFAULT_API_VERSION),
+        layout=kwargs.get("layout", Layout.V2025),
+        token_url=None,
+        timeout=kwargs.get("timeout"),
+        timeout_given="timeout" in kwargs,
+        retry=None,
+        max_retries=None,
+        patch_format=PatchFormat.OPERATIONS_OBJECT,
+        allow_insecure_http=bool(kwargs.get("allow_insecure_http", False)),
+        user_agent=None,
     )
-    validate_credentials(out.client_id, out.client_secret, out.access_token, names=names)
 
 
-def _read_config(path: Path) -> dict[str, Any]:
+def _peek_config(path: Path) -> dict[str, Any]:
+    """config.json's content for showing sources; a bad file is reported by the clients' own reader."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
-    except UnicodeDecodeError:
-        raise ConfigurationError(f"{path} is not UTF-8 text") from None
-    except ValueError as exc:
-        raise ConfigurationError(f"{path} is not valid JSON ({one_line(str(exc))[:80]})") from None
-    if not isinstance(data, dict):
-        raise ConfigurationError(f"{path} must hold a JSON object with BaseURL, ClientId and ClientSecret")
-    return data
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _describe_timeout(timeout: httpx.Timeout) -> str:
+def _describe_timeout(value: object) -> str:
+    if value is None:
+        timeout = DEFAULT_TIMEOUT
+    elif isinstance(value, httpx.Timeout):
+        timeout = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        timeout = httpx.Timeout(value)
+    else:
+        return one_line(repr(value))[:40]
+
     def secs(value: float | None) -> str:
         return "none" if value is None else f"{value:g} s"
 
@@ -562,12 +543,13 @@ class _Doctor:
             if _RATE_HEADER.search(name):
                 self.rate_headers[name.lower()] = self.scrub(one_line(value))[:200]
 
-    def message(self, response: httpx.Response) -> str:
+    def message(self, response: httpx.Response, *, tracking_id: bool = True) -> str:
+        """SailPoint's message from an error answer (and its tracking id, for a support ticket)."""
         _, tracking, messages = describe_body(response.content)
         messages = [redact_text(message, self.secrets) for message in messages]
         text = "; ".join(messages) or response.reason_phrase or ""
         tracking = tracking or response.headers.get("slpt-request-id")
-        if tracking:
+        if tracking and tracking_id:
             text += f" (tracking id {tracking})"
         return self.scrub(one_line(text))[:300]
 
@@ -599,16 +581,17 @@ def run_doctor(
         doctor.stop(EXIT_CONFIGURATION, str(exc))
         doctor.skip(_NETWORK_CHECKS, "the settings are not usable")
         return _report(doctor, resolved.settings)
-    doctor.secrets = [s for s in (resolved.client_secret, resolved.access_token) if s]
+    checked = resolved.checked
+    assert checked is not None  # _resolve sets it or raises
+    doctor.secrets = [secret for secret in (checked.client_secret, checked.access_token) if secret]
     doctor.add("settings", Status.OK, "base URL and credentials are set", notes=resolved.notes)
-    return _run_network(doctor, resolved)
+    return _run_network(doctor, checked, resolved.settings)
 
 
 _NETWORK_CHECKS = ("dns", "connect", "tls", "token", "scopes", "layouts", "header", "clock", "rate-limit")
 
 
-def _run_network(doctor: _Doctor, settings: _Resolved) -> DoctorReport:
-    assert settings.base_url is not None
+def _run_network(doctor: _Doctor, settings: ClientSettings, shown: Sequence[Setting]) -> DoctorReport:
     root = settings.base_url
     parts = urlsplit(root)
     host = parts.hostname or ""
@@ -630,7 +613,7 @@ def _run_network(doctor: _Doctor, settings: _Resolved) -> DoctorReport:
             doctor.add("dns", Status.FAIL, summary + (f"; {hint}" if hint else ""))
             doctor.stop(EXIT_TRANSPORT, summary + (f"; {hint}" if hint else ""))
             doctor.skip(_NETWORK_CHECKS[1:], f"{host} does not resolve")
-            return _report(doctor, settings.settings)
+            return _report(doctor, shown)
         addresses = []
     else:
         doctor.add("dns", Status.OK, f"{host} resolves to {', '.join(addresses[:4])}", addresses=addresses)
@@ -641,7 +624,7 @@ def _run_network(doctor: _Doctor, settings: _Resolved) -> DoctorReport:
     else:
         if not _check_connect(doctor, host, port, https, connect_timeout):
             doctor.skip(_NETWORK_CHECKS[3:], f"cannot connect to {host}:{port}")
-            return _report(doctor, settings.settings)
+            return _report(doctor, shown)
 
     headers = {"User-Agent": f"sailpoint-sim/{__version__} doctor", "Accept": "application/json"}
     with httpx.Client(timeout=settings.timeout, verify=shared_ssl_context(), headers=headers) as http:
@@ -656,7 +639,7 @@ def _run_network(doctor: _Doctor, settings: _Resolved) -> DoctorReport:
             _check_header(doctor, http, settings, root, token, probes, facts)
     _check_clock(doctor, facts)
     _check_rate_headers(doctor, facts)
-    return _report(doctor, settings.settings, facts)
+    return _report(doctor, shown, facts)
 
 
 def _ui_host_hint(host: str) -> str | None:
@@ -710,7 +693,7 @@ def _loopback(host: str) -> bool:
 
 
 def _check_token(
-    doctor: _Doctor, http: httpx.Client, settings: _Resolved, root: str, facts: dict[str, Any]
+    doctor: _Doctor, http: httpx.Client, settings: ClientSettings, root: str, facts: dict[str, Any]
 ) -> str | None:
     if settings.access_token is not None:
         token = settings.access_token
@@ -728,7 +711,7 @@ def _check_token(
             claims_readable=claims is not None,
         )
         return token
-    url = f"{root}/oauth/token"
+    url = settings.token_url or f"{root}/oauth/token"
     request = http.build_request(
         "POST",
         url,
@@ -854,12 +837,6 @@ def _check_scopes(doctor: _Doctor, facts: dict[str, Any]) -> tuple[Access, Acces
     return read, write
 
 
-def _layout_path(root: str, layout: str, api_version: str) -> str:
-    return (
-        f"{root}/{api_version}/sim-integrations" if layout == LAYOUT_V2025 else f"{root}/sim-integrations/v1"
-    )
-
-
 def _list(
     doctor: _Doctor, http: httpx.Client, url: str, token: str, *, experimental: bool
 ) -> tuple[_Exchange, int | None, str | None]:
@@ -885,16 +862,16 @@ def _list(
 def _check_layouts(
     doctor: _Doctor,
     http: httpx.Client,
-    settings: _Resolved,
+    settings: ClientSettings,
     root: str,
     token: str,
     facts: dict[str, Any],
     hint: str | None,
 ) -> list[LayoutProbe]:
     probes: list[LayoutProbe] = []
-    order = [settings.layout] + [layout for layout in LAYOUTS if layout != settings.layout]
+    order = [settings.layout] + [layout for layout in Layout if layout is not settings.layout]
     for layout in order:
-        url = _layout_path(root, layout, settings.api_version)
+        url = collection_url(root, layout, settings.api_version)
         exchange, count, message = _list(doctor, http, url, token, experimental=True)
         probes.append(
             LayoutProbe(
@@ -910,15 +887,15 @@ def _check_layouts(
     facts["layouts"] = probes
     configured = probes[0]
     answering = [probe.layout for probe in probes if probe.listed]
-    parts = [_probe_text(probe) for probe in probes]
+    summary = _layouts_summary(probes)
     details = {"probes": [attrs.asdict(probe) for probe in probes], "configured": settings.layout}
     if configured.listed:
         outcome = Status.OK if len(answering) == len(probes) else Status.INFO
         if any(probe.status == 429 for probe in probes):
             outcome = Status.WARN
-        doctor.add("layouts", outcome, "; ".join(parts), **details)
+        doctor.add("layouts", outcome, summary, **details)
         return probes
-    doctor.add("layouts", Status.FAIL, "; ".join(parts), **details)
+    doctor.add("layouts", Status.FAIL, summary, **details)
     if configured.status is None:
         doctor.stop(EXIT_TRANSPORT, f"the list call under {configured.layout} failed: {configured.error}")
     elif answering:
@@ -935,13 +912,20 @@ def _check_layouts(
     return probes
 
 
-def _probe_text(probe: LayoutProbe) -> str:
-    if probe.status is None:
-        return f"{probe.layout} ({probe.path}): no answer, {probe.error}"
-    if probe.listed:
-        plural = "" if probe.count == 1 else "s"
-        return f"{probe.layout} ({probe.path}): 200, {probe.count} integration{plural}"
-    return f"{probe.layout} ({probe.path}): {probe.status} {probe.message or ''}".rstrip()
+def _layouts_summary(probes: Sequence[LayoutProbe]) -> str:
+    """One line: what the configured layout (first) and then the others answered."""
+
+    def answer(probe: LayoutProbe) -> str:
+        if probe.listed:
+            return "lists integrations"
+        if probe.status is None:
+            return f"fails ({probe.error})"
+        return f"answers {probe.status}" + (", not a JSON array" if probe.status == 200 else "")
+
+    configured, others = probes[0], probes[1:]
+    parts = [f"the configured layout {configured.layout} {answer(configured)}"]
+    parts += [f"{probe.layout} {answer(probe)}" for probe in others]
+    return "; ".join(parts)
 
 
 def _refusal(probe: LayoutProbe) -> str:
@@ -966,7 +950,7 @@ def _proven_read(probes: Sequence[LayoutProbe], layout: str, claimed: Access) ->
 def _check_header(
     doctor: _Doctor,
     http: httpx.Client,
-    settings: _Resolved,
+    settings: ClientSettings,
     root: str,
     token: str,
     probes: Sequence[LayoutProbe],
@@ -977,13 +961,14 @@ def _check_header(
         doctor.add("header", Status.SKIPPED, "no layout lists integrations to compare with")
         return
     layout = listed[0].layout
-    url = _layout_path(root, layout, settings.api_version)
+    url = collection_url(root, layout, settings.api_version)
     exchange, _, message = _list(doctor, http, url, token, experimental=False)
     response = exchange.response
     path = urlsplit(url).path
     if response is None:
         doctor.add("header", Status.WARN, f"GET {path} without {EXPERIMENTAL_HEADER}: {exchange.error}")
     elif response.status_code == 400:
+        message = doctor.message(response, tracking_id=False)
         facts["header"] = True
         doctor.add(
             "header",

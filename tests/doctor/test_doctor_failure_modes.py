@@ -203,7 +203,17 @@ def test_connection_refused_is_a_transport_error() -> None:
                 "SAIL_CLIENT_SECRET": "s3cret-xyz-123",
                 "SAIL_SIM_LAYOUT": "v3",
             },
-            "SAIL_SIM_LAYOUT must be one of v2025, per-resource",
+            "SAIL_SIM_LAYOUT must be one of 'v2025', 'per-resource'",
+        ),
+        (
+            # A rule of the clients' own settings check, which doctor runs as is.
+            {
+                "SAIL_BASE_URL": "https://acme.api.identitynow.com",
+                "SAIL_ACCESS_TOKEN": "t0ken-value-xyz",
+                "SAIL_SIM_LAYOUT": "per-resource",
+                "SAIL_API_VERSION": "v2024",
+            },
+            "applies only to layout 'v2025'",
         ),
         (
             {"SAIL_BASE_URL": "https://acme.api.identitynow.com", "SAIL_CLIENT_SECRET": "s3cret-xyz-123"},
