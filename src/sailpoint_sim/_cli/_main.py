@@ -18,16 +18,16 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    redact = Redactor(arguments)
     out, err = sys.stdout, sys.stderr
     parser = build_parser(COMMANDS)
     try:
-        args = parser.parse_args(arguments)
+        args = parser.parse(arguments)
     except UsageExit as exc:
-        err.write(redact(exc.usage + exc.message) + "\n")
+        err.write(Redactor()(exc.usage + exc.message) + "\n")
         return exc.code
     except SystemExit as exc:  # --help and --version exit 0 through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    redact = Redactor(args)
     command = next(c for c in COMMANDS if c.name == args.command)
     with logging_to_stderr(args.verbose, redact):
         try:
