@@ -131,7 +131,7 @@ def _unrecognized(extras: Sequence[str]) -> str:
 
 def _mask_words(message: str, argv: Sequence[str], known: set[str]) -> str:
     """Mask any word of the command line left in a message, other than option names and the vocabulary."""
-    words = set()
+    words: set[str] = set()
     for arg in argv:
         name, sep, value = arg.partition("=")
         candidates = (name, value) if sep else (arg,)
