@@ -7,8 +7,9 @@ import sys
 
 from ._command import Context
 from ._commands import COMMANDS
-from ._exit import EXIT_INTERRUPTED, EXIT_OK, exit_code_for
+from ._exit import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
 from ._log import logging_to_stderr
+from ._output import write_line
 from ._parser import UsageExit, build_parser
 from ._secrets import Redactor
 
@@ -23,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse(arguments)
     except UsageExit as exc:
-        err.write(Redactor()(exc.usage + exc.message) + "\n")
+        err.write(exc.usage)
+        write_line(err, Redactor()(exc.message))
         return exc.code
     except SystemExit as exc:  # --help and --version exit 0 through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -43,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             code = exit_code_for(exc)
             if code is None:
-                raise
-            err.write(redact(f"error: {exc}") + "\n")
+                # Not one of the failures we expect: a bug of ours. Still one line and a code from the
+                # table, never a traceback (which could quote a secret from a local variable).
+                write_line(
+                    err, redact(f"error: internal error, please report it: {type(exc).__name__}: {exc}")
+                )
+                return EXIT_INTERNAL
+            write_line(err, redact(f"error: {exc}"))
             return code
 
 

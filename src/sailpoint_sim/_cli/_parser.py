@@ -7,6 +7,7 @@ main() reports once, so every outcome goes through its one error path.
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
@@ -167,11 +168,15 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
     )
     group.add_argument("--api-version", default=default(None), help="API version path (default v2025)")
     group.add_argument(
-        "--timeout", type=float, default=default(None), metavar="SECONDS", help="HTTP timeout in seconds"
+        "--timeout",
+        type=positive_seconds,
+        default=default(None),
+        metavar="SECONDS",
+        help="HTTP timeout in seconds (a positive number)",
     )
     group.add_argument(
         "--max-retries",
-        type=int,
+        type=retry_count,
         default=default(None),
         metavar="N",
         help="retries after a rate limit or transient failure (0 disables)",
@@ -189,6 +194,29 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
         default=default(0),
         help="log requests to stderr (-vv for debug); secrets are never logged",
     )
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above zero (0, negatives, nan and inf are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number of seconds") from None
+    if not (math.isfinite(value) and value > 0):
+        # 0 would fail every connection at once ("Operation now in progress"), nan/negatives crash httpx.
+        raise argparse.ArgumentTypeError("must be a positive, finite number of seconds")
+    return value
+
+
+def retry_count(text: str) -> int:
+    """An argparse type: a whole number of retries, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def build_parser(commands: Sequence[Command]) -> CliParser:
