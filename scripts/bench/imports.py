@@ -64,7 +64,7 @@ def import_statements(clients: list[Client], here: Path) -> list[tuple[str, str,
             "sync-ready",
             "sailpoint_sim + what its first call loads",
             here,
-            "import sailpoint_sim; from sailpoint_sim._lazy import generated; generated()",
+            "import sailpoint_sim; from sailpoint_sim._generated_package import generated_package; generated_package()",
         ),
         (
             "generated",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import _fake_server, _integrations
+from . import _doctor, _fake_server, _integrations
 from ._command import Command
 
 __all__ = ["COMMANDS"]
 
 COMMANDS: tuple[Command, ...] = (
     *_integrations.COMMANDS,
+    *_doctor.COMMANDS,
     *_fake_server.COMMANDS,
 )
