@@ -15,7 +15,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[testing]' -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e '.[testing,as-code]' -r requirements-dev.txt
 	touch $(STAMP)
 
 ## Rebuild generated/ from spec/ (pinned generator, isolated ruff hooks, swapped in whole).

@@ -211,3 +211,44 @@ class AsyncSimIntegrationsClient(BaseClient):
     async def delete(self, id: str) -> None:
         """Delete an integration (DELETE /sim-integrations/{id}; 200 and 204 both mean deleted)."""
         await self._call(self._prepare_delete(id))
+
+    # -- as code (sailpoint_sim.as_code; the as-code extra) ------------------------------------------
+
+    async def export(self, folder: str | os.PathLike[str], *, prune: bool = False) -> ExportResult:
+        """Write one JSON definition file per integration into ``folder``; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import export_async
+
+        return await export_async(self, folder, prune=prune)
+
+    async def export_data(self) -> dict[str, dict[str, Any]]:
+        """The integrations as definitions, ``{name: details}``; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import export_data_async
+
+        return await export_data_async(self)
+
+    async def plan(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Mapping[str, Any]],
+        *,
+        id_map: str | os.PathLike[str] | Mapping[str, str] | None = None,
+        prune: bool = False,
+    ) -> Plan:
+        """Compare definitions (a folder or ``{name: details}``) with the tenant; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import plan_async
+
+        return await plan_async(self, source, id_map=id_map, prune=prune)
+
+    async def apply(
+        self, plan: Plan, *, keep_unmapped: bool = False, progress: Callable[[str], None] | None = None
+    ) -> ApplyReport:
+        """Apply a plan, stopping at the first failure; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import apply_async
+
+        return await apply_async(self, plan, keep_unmapped=keep_unmapped, progress=progress)
+
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
+
+    from .as_code import ApplyReport, ExportResult, Plan
