@@ -8,14 +8,14 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv generate check-generated lint typecheck test soak demo bench bench-parse vendor spec-diff dist prism clean
+.PHONY: venv generate check-generated lint typecheck test soak mutation demo bench bench-parse vendor spec-diff dist prism clean
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[testing]' -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e '.[testing,as-code]' -r requirements-dev.txt
 	touch $(STAMP)
 
 ## Rebuild generated/ from spec/ (pinned generator, isolated ruff hooks, swapped in whole).
@@ -30,8 +30,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 
+# scripts/ are checked apart, finding the package in its source folders: mypy cannot see through the
+# editable install.
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
+	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
 
 ## Project-local Prism (OpenAPI mock server) for the conformance tests; needs Node.js and npm.
 prism:
@@ -47,6 +50,11 @@ test: $(STAMP)
 soak: $(STAMP)
 	$(PY) -m pytest -m soak --hypothesis-profile=soak
 
+## Mutation testing of the client core against the fast unit tests (minutes; not part of `make test`):
+## make mutation [ARGS="--survivors" | ARGS="--report-only"]
+mutation: $(STAMP)
+	$(PY) scripts/mutation.py $(ARGS)
+
 ## The lifecycle against the fake service, through the command-line tool.
 demo: $(STAMP)
 	$(MAKE) --no-print-directory check-generated
@@ -54,11 +62,11 @@ demo: $(STAMP)
 
 ## The side-by-side benchmark (writes bench-results/RESULTS.md and chart.png): make bench [ARGS="--quick"]
 bench: $(STAMP)
-	$(PY) scripts/bench.py $(ARGS)
+	$(PY) -m scripts.bench $(ARGS)
 
 ## Parsing cost over json.loads: make bench-parse [ARGS="--baseline builtin"]
 bench-parse: $(STAMP)
-	$(PY) scripts/bench_parse.py $(ARGS)
+	$(PY) -m scripts.bench.parse $(ARGS)
 
 ## Copy the client into another code base: make vendor DEST=path [PACKAGE=name] [FORCE=1] [WITH_TESTING=1]
 vendor: $(STAMP)
@@ -73,4 +81,4 @@ dist: $(STAMP)
 	$(PY) -m build --outdir dist
 
 clean:
-	rm -rf $(VENV) dist build .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dist build mutants .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

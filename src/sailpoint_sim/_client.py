@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, logger, shared_ssl_context
-from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS
+from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS, Layout
 from ._errors import ConfigurationError, InvalidRequestError, SailPointError, transport_error
 from ._patch import PatchFormat
 from ._retry import RetryPolicy
@@ -49,7 +49,9 @@ class SimIntegrationsClient(BaseClient):
         client_id: Client id of a personal access token (with ``client_secret``).
         client_secret: Its secret.
         access_token: A ready bearer token instead of client credentials.
-        api_version: The version path segment, default ``"v2025"``.
+        api_version: The version path segment of the v2025 layout, default ``"v2025"``.
+        layout: ``Layout.V2025`` (default, ``/v2025/sim-integrations``) or ``Layout.PER_RESOURCE``
+            (``/sim-integrations/v1``), or its string value.
         token_url: OAuth2 token endpoint, default ``{base_url}/oauth/token``.
         timeout: An ``httpx.Timeout`` or seconds; default 10 s connect, 30 s read/write/pool. With your
             own ``http_client``, its timeout is kept unless this is given.
@@ -79,6 +81,7 @@ class SimIntegrationsClient(BaseClient):
         access_token: str | None = None,
         *,
         api_version: str = DEFAULT_API_VERSION,
+        layout: Layout | str = Layout.V2025,
         token_url: str | None = None,
         timeout: httpx.Timeout | float | _NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
@@ -96,6 +99,7 @@ class SimIntegrationsClient(BaseClient):
             client_secret,
             access_token,
             api_version=api_version,
+            layout=layout,
             token_url=token_url,
             timeout=timeout,
             retry=retry,
@@ -344,3 +348,44 @@ class SimIntegrationsClient(BaseClient):
     def delete(self, id: str) -> None:
         """Delete an integration (DELETE /sim-integrations/{id}; 200 and 204 both mean deleted)."""
         self._call(self._prepare_delete(id))
+
+    # -- as code (sailpoint_sim.as_code; the as-code extra) ------------------------------------------
+
+    def export(self, folder: str | os.PathLike[str], *, prune: bool = False) -> ExportResult:
+        """Write one JSON definition file per integration into ``folder``; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import export
+
+        return export(self, folder, prune=prune)
+
+    def export_data(self) -> dict[str, dict[str, Any]]:
+        """The integrations as definitions, ``{name: details}``; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import export_data
+
+        return export_data(self)
+
+    def plan(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Mapping[str, Any]],
+        *,
+        id_map: str | os.PathLike[str] | Mapping[str, str] | None = None,
+        prune: bool = False,
+    ) -> Plan:
+        """Compare definitions (a folder or ``{name: details}``) with the tenant; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import plan
+
+        return plan(self, source, id_map=id_map, prune=prune)
+
+    def apply(
+        self, plan: Plan, *, keep_unmapped: bool = False, progress: Callable[[str], None] | None = None
+    ) -> ApplyReport:
+        """Apply a plan, stopping at the first failure; see :mod:`sailpoint_sim.as_code`."""
+        from .as_code import apply
+
+        return apply(self, plan, keep_unmapped=keep_unmapped, progress=progress)
+
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
+
+    from .as_code import ApplyReport, ExportResult, Plan

@@ -1,6 +1,6 @@
-"""Draws the benchmark chart: ``python scripts/bench_chart.py results.json chart.png``.
+"""Draws the benchmark chart: ``python -m scripts.bench.chart results.json chart.png``.
 
-Run by ``scripts/bench.py`` with the interpreter of its plotting venv (.tools/bench-venvs/plot), which
+Run by the benchmark's runner with the interpreter of its plotting venv (.tools/bench-venvs/plot), which
 has matplotlib from requirements-bench.txt: matplotlib is a benchmark-only dependency.
 """
 
@@ -11,25 +11,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import bench_report
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # after choosing the backend
 
+from . import report
+
 
 def draw(data: dict[str, Any], target: Path) -> None:
     """Three panels: per-call cost as a multiple of the floor, import time, concurrency wall time."""
-    summary = bench_report.summarize(data)
+    summary = report.summarize(data)
     labels: dict[str, str] = data["clients"]
-    fig = plt.figure(figsize=(15, 12))
-    grid = fig.add_gridspec(3, 2, height_ratios=[3, 2, 1.4], width_ratios=[2.2, 1])
+    bulk = report.bulk_rows(data, summary)
+    heights = [3, 2, 1.4] + ([1.2] if bulk else [])
+    fig = plt.figure(figsize=(15, 12 + (2 if bulk else 0)))
+    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=[2.2, 1])
     calls_ax = fig.add_subplot(grid[0, :])
     import_ax = fig.add_subplot(grid[1, 0])
     construct_ax = fig.add_subplot(grid[1, 1])
     conc_ax = fig.add_subplot(grid[2, :])
 
-    workloads = bench_report.workloads_in_order(data)
+    workloads = report.workloads_in_order(data)
     clients = [key for key in labels if key != "floor"]
     width = 0.8 / max(len(clients), 1)
     for n, key in enumerate(clients):
@@ -56,7 +59,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     times = [imports[name]["time"]["median"] / 1e6 for name in names]
     bars = import_ax.barh(range(len(names)), times, color="tab:gray")
     for bar, name in zip(bars, names, strict=True):
-        rss = imports[name]["rss"]["median"] / bench_report.MIB
+        rss = imports[name]["rss"]["median"] / report.MIB
         import_ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {rss:.0f} MiB", va="center")
     import_ax.set_yticks(range(len(names)))
     import_ax.set_yticklabels(names, fontsize=8)
@@ -81,7 +84,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     conc = summary.get("concurrency", {})
     rows: list[tuple[str, float, float]] = []
     for mode in ("async", "sequential"):
-        ideal = bench_report.ideal_ns(cfg, concurrent=mode == "async") / 1e6
+        ideal = report.ideal_ns(cfg, concurrent=mode == "async") / 1e6
         for key, s in conc.get(mode, {}).items():
             how = f"concurrency {cfg['concurrency']}" if mode == "async" else "sequential"
             rows.append((f"{labels.get(key, key)}, {how}", s["median"] / 1e6, ideal))
@@ -95,15 +98,39 @@ def draw(data: dict[str, Any], target: Path) -> None:
     conc_ax.set_title(f"{cfg['concurrency_requests']} gets with {cfg['latency'] * 1e3:.0f} ms server latency")
     conc_ax.legend(fontsize=8)
 
+    if bulk:
+        _bulk_panel(fig.add_subplot(grid[3, :]), data, summary)
+
     fig.suptitle(f"sailpoint_sim benchmark, {data['meta']['date']}, {data['meta']['machine']}")
     fig.tight_layout()
     fig.savefig(target, dpi=110)
 
 
+def _bulk_panel(ax: Any, data: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Bulk wall time per client against the ideal, each bar labelled with the 429s it drew."""
+    cfg = data["meta"]["config"]
+    ideal = report.bulk_ideal_ns(cfg) / 1e9
+    rows = report.bulk_rows(data, summary)
+    bars = ax.barh(
+        range(len(rows)), [s["median"] / 1e9 for _, _, s in rows], color="tab:green", label="measured"
+    )
+    for bar, (how, key, _) in zip(bars, rows, strict=True):
+        limited = summary.get("bulk_429", {}).get(how, {}).get(key)
+        drawn = "?" if limited is None else f"{limited['median']:.0f}"
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" 429s: {drawn}", va="center")
+    ax.axvline(ideal, color="black", linewidth=1, label=f"ideal {ideal:g} s")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([report.bulk_label(data, how, key) for how, key, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("wall time, s")
+    ax.set_title(f"Bulk: {report.bulk_title(cfg)}")
+    ax.legend(fontsize=8)
+
+
 def main(argv: list[str]) -> int:
     """Entry point: results.json in, PNG out."""
     if len(argv) != 3:
-        print("usage: bench_chart.py RESULTS_JSON CHART_PNG", file=sys.stderr)
+        print("usage: python -m scripts.bench.chart RESULTS_JSON CHART_PNG", file=sys.stderr)
         return 2
     draw(json.loads(Path(argv[1]).read_text()), Path(argv[2]))
     return 0
