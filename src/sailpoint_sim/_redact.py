@@ -236,6 +236,11 @@ class SecretSource(Protocol):
     def secret_values(self) -> tuple[str, ...]: ...
 
 
+# The log filter sees every record of every client in the process, so it leaves secrets shorter than this
+# alone: masking a 3-letter "token" would mask that word in every log line (SailPoint's tokens are JWTs
+# of hundreds of characters, client secrets 64). Errors, which know their own client, mask any length.
+LOG_FILTER_MIN_LENGTH: Final = 8
+
 _SOURCES: weakref.WeakSet[SecretSource] = weakref.WeakSet()
 _LOCK = threading.Lock()
 _INSTALLED: list[logging.Filter] = []
@@ -248,13 +253,13 @@ def register(source: SecretSource) -> None:
 
 
 def live_secrets() -> list[str]:
-    """The secrets every registered, still-alive source holds now."""
+    """The secrets (of at least LOG_FILTER_MIN_LENGTH characters) every registered, live source holds now."""
     with _LOCK:
         sources = list(_SOURCES)
     secrets: list[str] = []
     for source in sources:
         try:
-            secrets.extend(source.secret_values())
+            secrets.extend(s for s in source.secret_values() if len(s) >= LOG_FILTER_MIN_LENGTH)
         except Exception:  # a log filter must never break logging
             continue
     return secrets
