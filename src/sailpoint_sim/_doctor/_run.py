@@ -60,7 +60,8 @@ def run_doctor(
     checked = resolved.checked
     assert checked is not None  # resolve_settings sets it or raises
     doctor.secrets = [secret for secret in (checked.client_secret, checked.access_token) if secret]
-    doctor.add("settings", Status.OK, "base URL and credentials are set", notes=resolved.notes)
+    method = "a ready access token" if checked.access_token is not None else "client credentials"
+    doctor.add("settings", Status.OK, f"usable: base URL and {method}", notes=resolved.notes)
     return _run_network(doctor, checked, resolved.settings)
 
 
