@@ -111,7 +111,7 @@ def _run_network(doctor: Doctor, settings: ClientSettings, shown: Sequence[Setti
         else:
             read, write = check_scopes(doctor, facts)
             probes = check_layouts(doctor, http, settings, root, token, facts, hint)
-            read = proven_read(probes, settings.layout, read)
+            read = proven_read(probes, read)
             facts["read"], facts["write"] = read, write
             check_header(doctor, http, settings, root, token, probes, facts)
     check_clock(doctor, facts)
