@@ -55,7 +55,9 @@ def render_plan(plan: Plan) -> str:
             for ref in item.references:
                 if ref.mapped_to is not None and ref.mapped_to != ref.id:
                     rewritten.setdefault((ref.id, ref.mapped_to), []).append(ref.path)
-            lines += [f"      (map) {old} -> {new}: {', '.join(paths)}" for (old, new), paths in rewritten.items()]
+            lines += [
+                f"      (map) {old} -> {new}: {', '.join(paths)}" for (old, new), paths in rewritten.items()
+            ]
     for ident in plan.nameless:
         lines.append(f"  ! integration {ident} has no name: it cannot be matched and is left alone")
     if plan.unmapped:
