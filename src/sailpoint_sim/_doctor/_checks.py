@@ -245,7 +245,7 @@ def _refusal(probe: LayoutProbe) -> str:
     return f"{what} ({probe.layout} answered {probe.status}: {probe.message})"
 
 
-def proven_read(probes: Sequence[LayoutProbe], layout: str, claimed: Access) -> Access:
+def proven_read(probes: Sequence[LayoutProbe], claimed: Access) -> Access:
     """A list call settles reading: 200 proves it, 403 disproves it; otherwise the claim stands."""
     if any(probe.listed for probe in probes):
         return Access.YES

@@ -60,7 +60,8 @@ def run_doctor(
     checked = resolved.checked
     assert checked is not None  # resolve_settings sets it or raises
     doctor.secrets = [secret for secret in (checked.client_secret, checked.access_token) if secret]
-    doctor.add("settings", Status.OK, "base URL and credentials are set", notes=resolved.notes)
+    method = "a ready access token" if checked.access_token is not None else "client credentials"
+    doctor.add("settings", Status.OK, f"usable: base URL and {method}", notes=resolved.notes)
     return _run_network(doctor, checked, resolved.settings)
 
 
@@ -110,7 +111,7 @@ def _run_network(doctor: Doctor, settings: ClientSettings, shown: Sequence[Setti
         else:
             read, write = check_scopes(doctor, facts)
             probes = check_layouts(doctor, http, settings, root, token, facts, hint)
-            read = proven_read(probes, settings.layout, read)
+            read = proven_read(probes, read)
             facts["read"], facts["write"] = read, write
             check_header(doctor, http, settings, root, token, probes, facts)
     check_clock(doctor, facts)
