@@ -12,7 +12,7 @@ from sailpoint_sim._cli._main import error_line
 from sailpoint_sim._errors import APIConnectionError
 from sailpoint_sim.testing import FakeSimService
 
-from .support import Cli
+from .support import SECRET, Cli
 
 
 def api_paths(fake: FakeSimService) -> list[str]:
@@ -83,3 +83,22 @@ def test_error_line_says_what_the_retries_were() -> None:
         "(after 3 attempts; retried for 503 Service Unavailable, ConnectError)"
     )
     assert error_line(APIConnectionError("refused")) == "error: refused"
+
+
+def test_vvv_shows_headers_and_bodies_with_secrets_masked(cli: Cli, env: None, fake: FakeSimService) -> None:
+    result = cli("-vvv", "create", "-", stdin='{"name": "traced", "description": "body text"}')
+    assert result.code == 0, result.err
+    assert "TRACE sailpoint_sim" in result.err
+    assert "body text" in result.err  # the request body
+    assert "x-sailpoint-experimental: true" in result.err.lower()  # a request header
+    assert "authorization: ***" in result.err.lower()  # the header is shown, its token masked
+    assert "client_secret=***" in result.err  # the token request's form too
+    assert SECRET not in result.err and "eyJ" not in result.err  # no secret, no token (a JWT)
+
+
+def test_retries_are_in_the_error_line(cli: Cli, env: None, fake: FakeSimService) -> None:
+    fake.inject(status=503, retry_after=0, operation="getSIMIntegrations", times=2)
+    result = cli("--max-retries", "1", "list")
+    assert result.code == 3
+    assert result.err.count("\n") == 1
+    assert "after 2 attempts" in result.err and "503" in result.err

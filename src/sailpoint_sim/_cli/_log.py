@@ -16,14 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .._base import logger as _package_logger
+from .._send import TRACE  # below DEBUG: whole requests and responses, like `curl -v`, secrets masked
 from ._output import terminal_safe
 
 __all__ = ["TRACE", "levels_for", "logging_to_stderr"]
-
-# Below DEBUG: whole requests and responses, like `curl -v` (the send path logs them, secrets masked).
-TRACE = 5
-if logging.getLevelName(TRACE) == f"Level {TRACE}":
-    logging.addLevelName(TRACE, "TRACE")
 
 _QUIET = logging.CRITICAL + 1
 
