@@ -189,7 +189,7 @@ def _apply(args: argparse.Namespace, ctx: Context) -> int:
                 len(plan.unmapped), ", ".join(f"{ref.path}={ref.id}" for _, ref in plan.unmapped[:10])
             )
         if not args.yes:
-            if not sys.stdin.isatty():
+            if sys.stdin is None or not sys.stdin.isatty():
                 raise UsageError(
                     "apply changes the tenant: confirm on a terminal, or pass --yes (nothing was sent)"
                 )
