@@ -22,6 +22,7 @@ from ._send import (
     aread_body,
     base_timeouts,
     direct_transport,
+    log_like_httpx,
     note_attempts,
     rebuilt,
     trace_request,
@@ -224,6 +225,7 @@ class AsyncSimIntegrationsClient(BaseClient):
             # headers and the timeout extension come from build_request, auth from our own driver.
             response = await transport.handle_async_request(request)
             response.request = request
+            log_like_httpx(request, response)
             return response
         return await self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 

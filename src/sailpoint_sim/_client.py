@@ -21,6 +21,7 @@ from ._send import (
     Call,
     base_timeouts,
     direct_transport,
+    log_like_httpx,
     note_attempts,
     read_body,
     rebuilt,
@@ -224,6 +225,7 @@ class SimIntegrationsClient(BaseClient):
             # headers and the timeout extension come from build_request, auth from our own driver.
             response = transport.handle_request(request)
             response.request = request
+            log_like_httpx(request, response)
             return response
         return self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 

@@ -54,6 +54,7 @@ __all__ = [
     "Call",
     "aread_body",
     "direct_transport",
+    "log_like_httpx",
     "note_attempts",
     "read_body",
     "rebuilt",
@@ -90,6 +91,24 @@ def direct_transport() -> bool:
     mounts proxy transports for those, and only its own send() picks the right one per URL.
     """
     return DIRECT_TRANSPORT and not getproxies()
+
+
+# httpx.Client.send logs one INFO line per request on the "httpx" logger; the direct path writes the same
+# line there, so a user (or the CLI's -vv) who turned that logger on sees the same on both paths.
+HTTPX_LOGGER: Final = logging.getLogger("httpx")
+
+
+def log_like_httpx(request: httpx.Request, response: httpx.Response) -> None:
+    """httpx's own request line, for a response that did not go through httpx.Client."""
+    if HTTPX_LOGGER.isEnabledFor(logging.INFO):
+        HTTPX_LOGGER.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
 
 
 _TRACE_BODY_CHARS = 4000
