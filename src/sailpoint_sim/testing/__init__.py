@@ -44,16 +44,11 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "sailpoint_sim.testing needs the 'testing' extra: pip install 'sailpoint-sim[testing]'"
     ) from exc
 
+from ._fake import FakeSimService
 from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
 from ._server import FakeServer
-from ._service import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    SCOPE_ALL,
-    SCOPE_MANAGE,
-    SCOPE_READ,
-    FakeSimService,
-)
+from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from ._tokens import SCOPE_ALL, SCOPE_MANAGE, SCOPE_READ
 from ._transport import FakeTransport
 
 __all__ = [

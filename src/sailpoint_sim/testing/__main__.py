@@ -14,7 +14,9 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE_ALL, FakeSimService
+from ._fake import FakeSimService
+from ._service import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from ._tokens import SCOPE_ALL
 
 
 def _parser() -> argparse.ArgumentParser:

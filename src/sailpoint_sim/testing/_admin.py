@@ -22,18 +22,47 @@ public method of :class:`~sailpoint_sim.testing.FakeSimService`:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from . import _replies
-from ._model import Fault, Reply
-
-if TYPE_CHECKING:
-    from ._service import FakeSimService
+from ._model import AppliedWrite, Fault, RecordedRequest, Reply
 
 _OK = {"ok": True}
 
 
-def admin_reply(service: FakeSimService, method: str, route: str, body: bytes, tracking: str) -> Reply:
+class Controls(Protocol):
+    """What the admin endpoints act on: the public surface of the fake service (no import of it here, so
+    that the service can import this module)."""
+
+    latency: float
+    delete_status: int
+    token_ttl: float
+    scopes: frozenset[str]
+    record: bool
+
+    @property
+    def faults(self) -> list[Fault]: ...
+    @property
+    def requests(self) -> list[RecordedRequest]: ...
+    @property
+    def writes(self) -> list[AppliedWrite]: ...
+    @property
+    def integrations(self) -> dict[str, dict[str, Any]]: ...
+    def add_fault(self, fault: Fault) -> Fault: ...
+    def clear_faults(self) -> None: ...
+    def clear_records(self) -> None: ...
+    def stats(self) -> dict[str, int]: ...
+    def reset(self) -> None: ...
+    def seed(self, count: int) -> list[str]: ...
+    def add_token(
+        self, token: str, ttl: float | None = None, *, scopes: Iterable[str] | None = None
+    ) -> None: ...
+    def expire_tokens(self) -> None: ...
+    def revoke_token(self, token: str | None = None) -> None: ...
+
+
+def admin_reply(service: Controls, method: str, route: str, body: bytes, tracking: str) -> Reply:
     """Answer one admin request (``route`` is the path after ``/__fake__/``)."""
     try:
         data = json.loads(body) if body.strip() else {}
@@ -48,7 +77,7 @@ def admin_reply(service: FakeSimService, method: str, route: str, body: bytes, t
     return _replies.json_reply(200, result, tracking)
 
 
-def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
+def _action(service: Controls, method: str, route: str, data: Any) -> Any:
     if not isinstance(data, dict | list):
         raise ValueError("body: must be a JSON object")
     options = data if isinstance(data, dict) else {}
@@ -106,7 +135,7 @@ def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
     return None
 
 
-def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
+def _configure(service: Controls, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - {"latency", "delete_status", "token_ttl", "scopes", "record"}
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")

@@ -17,12 +17,8 @@ import threading
 import time
 from http import HTTPStatus
 from types import TracebackType
-from typing import TYPE_CHECKING
 
-from ._model import Reply, Request
-
-if TYPE_CHECKING:
-    from ._service import FakeSimService
+from ._model import Reply, Request, Service
 
 _MAX_HEAD = 1 << 20  # request line + headers; generous, for tests with very long ids
 _MAX_BODY = 64 << 20
@@ -41,7 +37,7 @@ class FakeServer:
     open connection, and joins its thread.
     """
 
-    def __init__(self, service: FakeSimService, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, service: Service, host: str = "127.0.0.1", port: int = 0) -> None:
         self._service = service
         self._host = host
         self._port = port
@@ -211,10 +207,10 @@ class FakeServer:
     async def _answer(self, request: Request, writer: asyncio.StreamWriter, keep_alive: bool) -> bool:
         """Send the reply; False when the connection must not be reused."""
         service = self._service
-        exchange = service._begin(request)
+        exchange = service.begin(request)
         if exchange.delay_before > 0:
             await asyncio.sleep(exchange.delay_before)
-        reply = service._finish(exchange)
+        reply = service.finish(exchange)
         if exchange.delay_after > 0:
             await asyncio.sleep(exchange.delay_after)
         if reply.action == "reset":
