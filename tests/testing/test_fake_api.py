@@ -235,7 +235,7 @@ def test_per_resource_paths_reach_the_same_handlers(api: Api) -> None:
         f"/sim-integrations/v1/{created['id']}", [{"op": "replace", "path": "/name", "value": "two"}]
     )
     assert patched.json()["name"] == "two"
-    assert api.delete(f"/sim-integrations/v1/{created['id']}").status_code == 204
+    assert api.delete(f"/sim-integrations/v1/{created['id']}").status_code == 200
     assert api.get(f"{BASE}/{created['id']}").status_code == 404
 
 
@@ -266,21 +266,22 @@ def test_put_replaces_keeps_created_and_changes_modified(api: Api) -> None:
     assert api.get(f"{BASE}/{created['id']}").json() == body
 
 
-def test_delete_answers_204_by_default_then_404(api: Api) -> None:
+def test_delete_answers_200_by_default_as_sailpoint_documents_then_404(api: Api) -> None:
     created = api.create()
     response = api.delete(f"{BASE}/{created['id']}")
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert response.content == b""
     assert api.get(f"{BASE}/{created['id']}").status_code == 404
     assert api.get(BASE).json() == []
 
 
-def test_delete_can_answer_200(api: Api) -> None:
-    api.fake.delete_status = 200
+def test_delete_can_answer_204(api: Api) -> None:
+    api.fake.delete_status = 204
     created = api.create()
     response = api.delete(f"{BASE}/{created['id']}")
-    assert response.status_code == 200
+    assert response.status_code == 204
     assert response.content == b""
+    assert FakeSimService(delete_status=204).delete_status == 204
 
 
 # ---------------------------------------------------------------- validation

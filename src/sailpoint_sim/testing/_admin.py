@@ -9,9 +9,12 @@ public method of :class:`~sailpoint_sim.testing.FakeSimService`:
 ``GET|DELETE /__fake__/requests``      recorded requests (secrets redacted); DELETE clears records
 ``GET|DELETE /__fake__/writes``        applied writes; DELETE clears records
 ``GET /__fake__/integrations``         the stored integrations
-``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults
+``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults,
+                                       rate_limited
 ``POST /__fake__/seed``                ``{"count": N}`` -> ``{"ids": [...]}``
-``POST /__fake__/config``              ``{"latency", "delete_status", "token_ttl", "scopes", "record"}``
+``POST /__fake__/config``              any of ``latency``, ``delete_status``, ``token_ttl``, ``scopes``,
+                                       ``record``, ``layouts`` (a list), ``rate_limit``
+                                       (``{"requests": N, "per": S}`` or null), ``clock_skew``
 ``POST /__fake__/tokens``              ``{"token": T, "ttl": S or null, "scopes": [...]}``: accept a token
 ``POST /__fake__/tokens/expire``       expire every token
 ``POST /__fake__/tokens/revoke``       ``{"token": T}`` revokes one; ``{}`` revokes all
@@ -29,6 +32,9 @@ from . import _replies
 from ._model import AppliedWrite, Fault, RecordedRequest, Reply
 
 _OK = {"ok": True}
+_SETTINGS = frozenset(
+    {"latency", "delete_status", "token_ttl", "scopes", "record", "layouts", "rate_limit", "clock_skew"}
+)
 
 
 class Controls(Protocol):
@@ -40,6 +46,13 @@ class Controls(Protocol):
     token_ttl: float
     scopes: frozenset[str]
     record: bool
+    clock_skew: float
+    rate_limit: Any
+
+    @property
+    def layouts(self) -> frozenset[str]: ...
+    @layouts.setter
+    def layouts(self, value: Iterable[str]) -> None: ...
 
     @property
     def faults(self) -> list[Fault]: ...
@@ -136,9 +149,11 @@ def _action(service: Controls, method: str, route: str, data: Any) -> Any:
 
 
 def _configure(service: Controls, data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {"latency", "delete_status", "token_ttl", "scopes", "record"}
+    unknown = set(data) - _SETTINGS
     if unknown:
-        raise ValueError(f"unknown settings: {sorted(unknown)}")
+        raise ValueError(
+            f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(_SETTINGS))}"
+        )
     if "delete_status" in data:
         if data["delete_status"] not in (200, 204):
             raise ValueError("delete_status: must be 200 or 204")
@@ -154,13 +169,42 @@ def _configure(service: Controls, data: dict[str, Any]) -> dict[str, Any]:
         service.scopes = frozenset(_scopes(data["scopes"]))
     if "record" in data:
         service.record = bool(data["record"])
+    if "layouts" in data:
+        layouts = data["layouts"]
+        if not isinstance(layouts, list) or not all(isinstance(item, str) for item in layouts):
+            raise ValueError("layouts: must be a list of layout names (v2025, per-resource)")
+        service.layouts = layouts
+    if "rate_limit" in data:
+        service.rate_limit = _rate_limit(data["rate_limit"])
+    if "clock_skew" in data:
+        skew = data["clock_skew"]
+        if isinstance(skew, bool) or not isinstance(skew, int | float) or not abs(skew) < 1e9:
+            raise ValueError("clock_skew: must be a number of seconds")
+        service.clock_skew = float(skew)
+    limit = service.rate_limit
     return {
         "latency": service.latency,
         "delete_status": service.delete_status,
         "token_ttl": service.token_ttl,
         "scopes": sorted(service.scopes),
         "record": service.record,
+        "layouts": sorted(service.layouts),
+        "rate_limit": None if limit is None else _limit_json(limit),
+        "clock_skew": service.clock_skew,
     }
+
+
+def _rate_limit(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict) and set(value) == {"requests", "per"}:
+        return (value["requests"], value["per"])
+    raise ValueError('rate_limit: must be {"requests": N, "per": SECONDS} or null')
+
+
+def _limit_json(limit: Any) -> dict[str, Any]:
+    requests, per = limit if isinstance(limit, tuple | list) else (limit.requests, limit.per)
+    return {"requests": requests, "per": per}
 
 
 def _scopes(value: Any) -> list[str]:

@@ -44,7 +44,14 @@ class FakeSimService(SimService):
     The beforeProvisioningRule PATCH applies its operations to the rule object itself: paths are relative
     to it (``/id``, ``/name``, ``/type``); an integration without a rule starts from ``{}``.
 
-    DELETE answers ``delete_status`` (204 by default, or 200), with an empty body.
+    DELETE answers ``delete_status`` (200 by default, as SailPoint documents, or 204), with an empty body.
+
+    Knobs for checks of a client's setup (``sailpoint-sim doctor``): ``layouts`` serves only some path
+    layouts (``sailpoint_sim.Layout`` members or ``"v2025"`` / ``"per-resource"``; the other answers 404
+    with SailPoint's error body); ``rate_limit=RateLimit(requests, per)`` (or a ``(requests, per)`` pair)
+    answers 429 with SailPoint's body and ``Retry-After`` beyond that many requests per access token in
+    any ``per`` seconds, counted in ``stats()["rate_limited"]``; ``clock_skew`` (seconds) shifts the
+    ``Date`` header every answer carries.
     ``latency`` (seconds) is added before every API and token request, as a slow network or service
     would. Faults (:meth:`inject`) make the next matching requests fail in chosen ways; every request is
     recorded (:attr:`requests`, secrets redacted) and every applied write is logged (:attr:`writes`).

@@ -249,7 +249,10 @@ class FakeServer:
         now = int(time.time())
         if self._date[0] != now:  # formatting the Date header once a second is plenty
             self._date = (now, email.utils.formatdate(now, usegmt=True))
-        lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Unknown')}", f"Date: {self._date[1]}"]
+        lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Unknown')}"]
+        # The service dates its replies (shifted by its clock_skew); the server dates only its own.
+        if not any(name.lower() == "date" for name, _ in reply.headers):
+            lines.append(f"Date: {self._date[1]}")
         lines.extend(f"{name}: {value}" for name, value in reply.headers)
         if reply.status != 204 and not 100 <= reply.status < 200:
             lines.append(f"Content-Length: {length}")

@@ -11,7 +11,7 @@ from any number of threads and costs little per request.
 
 Order of checks for an API request (documented, and relied on by tests): a matching fault with
 ``when="before"`` answers first (like a gateway in front of the service); then the route (404, 405);
-then ``Authorization`` (401); then the token's scopes (403: reads need
+then ``Authorization`` (401); then the rate limit of that token, when one is set (429); then the token's scopes (403: reads need
 ``idn:service-desk-integration:read`` or ``:manage``, writes ``:manage``; ``sp:scopes:all`` covers
 both); then ``X-SailPoint-Experimental`` (400); then the operation itself (see ``_operations``).
 """
@@ -20,26 +20,36 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import email.utils
 import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import _replies, _routes, _validate
+from . import _extra, _replies, _routes, _validate
 from ._admin import admin_reply
 from ._faults import FaultBook
+from ._limiter import Limiter, limit_of
 from ._model import AppliedWrite, Exchange, Fault, FaultKind, RecordedRequest, Reply, Request, When
 from ._operations import HANDLERS, Call
 from ._records import Recorder
 from ._replies import Refusal
 from ._store import Store
-from ._tokens import SCOPE_ALL, Credentials, TokenBook, check_scope, new_id, token_reply
+from ._tokens import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    SCOPE_ALL,
+    Credentials,
+    TokenBook,
+    check_scope,
+    new_id,
+    token_reply,
+)
+
+_extra.require()  # the one line saying how to install the extra, before anything else can fail
 
 # `sailpoint_sim.testing`, or a vendored copy's own name (see `_base.logger`).
 _log = logging.getLogger(__name__.rpartition(".")[0])
-
-DEFAULT_CLIENT_ID = "fake-client-id"
-DEFAULT_CLIENT_SECRET = "fake-client-secret"
 
 _BODY_BREAKING = frozenset(
     {"truncated_json", "wrong_content_type", "huge", "reset_mid_body", "close_mid_body"}
@@ -58,8 +68,11 @@ class SimService:
         tokens: Iterable[str] = (),
         scopes: Iterable[str] = (SCOPE_ALL,),
         latency: float = 0.0,
-        delete_status: int = 204,
+        delete_status: int = 200,
         record: bool = True,
+        layouts: Iterable[str] = _routes.ALL_LAYOUTS,
+        rate_limit: Any = None,
+        clock_skew: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if delete_status not in (200, 204):
@@ -73,10 +86,17 @@ class SimService:
         self.latency = latency
         """Seconds added before answering each API or token request."""
         self.delete_status = delete_status
-        """204 (default) or 200: the status of a successful DELETE."""
+        """200 (default, as SailPoint documents) or 204: the status of a successful DELETE."""
         self.record = record
         """Whether requests are recorded in :attr:`requests` (turn off for long benchmarks)."""
-        self._layouts = _routes.ALL_LAYOUTS
+        self.clock_skew = float(clock_skew)
+        """Seconds added to the time in the ``Date`` header of every answer (negative: behind)."""
+        self._date_cache = (0, "")
+        self._layouts = _routes.layouts_from(layouts)
+        self._rate_limit: Any = None
+        self._limit: tuple[int, float] | None = None
+        self.rate_limit = rate_limit
+        self._limiter = Limiter(clock)
         self._tokens = TokenBook(clock, tokens, self.scopes)
         self._store = Store()
         self._faults = FaultBook()
@@ -88,6 +108,30 @@ class SimService:
             f"<{type(self).__name__} integrations={len(self._store)} faults={len(self._faults)} "
             f"requests={len(self._recorder)} writes={len(self._store.writes)}>"
         )
+
+    # ------------------------------------------------------------------ settings with checks
+
+    @property
+    def layouts(self) -> frozenset[str]:
+        """The path layouts served (``"v2025"``, ``"per-resource"``; both by default); any other answers
+        404. Settable with ``sailpoint_sim.Layout`` members or their string values."""
+        return self._layouts
+
+    @layouts.setter
+    def layouts(self, value: Iterable[str]) -> None:
+        self._layouts = _routes.layouts_from(value)
+
+    @property
+    def rate_limit(self) -> Any:
+        """The rate limit per access token: a ``sailpoint_sim.RateLimit(requests, per)`` (or a
+        ``(requests, per)`` pair), or None (default) for none. Beyond it: 429, SailPoint's body and
+        ``Retry-After``, counted in ``stats()["rate_limited"]``."""
+        return self._rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, value: Any) -> None:
+        self._limit = limit_of(value)
+        self._rate_limit = value
 
     # ------------------------------------------------------------------ tokens
 
@@ -213,13 +257,15 @@ class SimService:
         return self._store.seed(count)
 
     def stats(self) -> dict[str, int]:
-        """Counts: integrations stored, token requests, recorded requests, applied writes, faults."""
+        """Counts: integrations stored, token requests, recorded requests, applied writes, faults, and
+        requests answered 429 by the rate limit (``rate_limited``; injected 429s are not counted)."""
         return {
             "integrations": len(self._store),
             "tokenRequests": self._recorder.token_requests,
             "requests": len(self._recorder),
             "writes": len(self._store.writes),
             "faults": len(self._faults),
+            "rate_limited": self._limiter.refused,
         }
 
     def reset(self) -> None:
@@ -232,6 +278,7 @@ class SimService:
         self._store.clear_writes()
         self._faults.clear()
         self._recorder.clear()
+        self._limiter.reset()
         self._tokens.reset(self.scopes)
 
     # ------------------------------------------------------------------ the carrier interface
@@ -261,7 +308,22 @@ class SimService:
         return Exchange(request, path, query, route, fault, before, after)
 
     def finish(self, exchange: Exchange) -> Reply:
-        """The reply to a begun request (the work happens here, after any "before" delay)."""
+        """The reply to a begun request (the work happens here, after any "before" delay), with a ``Date``
+        header (shifted by :attr:`clock_skew`) as every answer of a real service has."""
+        reply = self._reply(exchange)
+        if not any(name.lower() == "date" for name, _ in reply.headers):  # a fault may bring its own
+            reply.headers.append(("Date", self._date()))
+        return reply
+
+    def _date(self) -> str:
+        now = int(time.time() + self.clock_skew)
+        second, text = self._date_cache
+        if second != now:  # formatting the date once a second is plenty (the benchmark runs through here)
+            text = email.utils.formatdate(now, usegmt=True)
+            self._date_cache = (now, text)
+        return text
+
+    def _reply(self, exchange: Exchange) -> Reply:
         tracking = new_id()
         fault = exchange.fault
         if exchange.route.kind == "admin":
@@ -306,7 +368,12 @@ class SimService:
         if operation == _routes.TOKEN:
             credentials = Credentials(self._client_id, self._client_secret, self.token_ttl, self.scopes)
             return token_reply(self._tokens, credentials, request, exchange.query, tracking)
-        _token, grant = self._tokens.bearer(request, tracking)
+        token, grant = self._tokens.bearer(request, tracking)
+        if self._limit is not None:
+            # Counted per valid token, before anything else about the request, as a gateway would.
+            refusal = self._limiter.admit(token, self._limit, tracking)
+            if refusal is not None:
+                return refusal
         check_scope(grant, operation, operation in _routes.READ_OPERATIONS, tracking)
         if request.headers.get("x-sailpoint-experimental") != "true":
             raise Refusal(

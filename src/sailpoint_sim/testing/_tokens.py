@@ -17,6 +17,9 @@ from . import _replies
 from ._model import Reply, Request
 from ._replies import Refusal
 
+DEFAULT_CLIENT_ID = "fake-client-id"
+DEFAULT_CLIENT_SECRET = "fake-client-secret"
+
 # The OAuth scopes SailPoint's published contract names for these operations.
 SCOPE_ALL = "sp:scopes:all"
 SCOPE_READ = "idn:service-desk-integration:read"
