@@ -30,8 +30,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 
+# scripts/ are checked apart, finding the package in its source folders: mypy cannot see through the
+# editable install.
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
+	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
 
 ## Project-local Prism (OpenAPI mock server) for the conformance tests; needs Node.js and npm.
 prism:
@@ -54,11 +57,11 @@ demo: $(STAMP)
 
 ## The side-by-side benchmark (writes bench-results/RESULTS.md and chart.png): make bench [ARGS="--quick"]
 bench: $(STAMP)
-	$(PY) scripts/bench.py $(ARGS)
+	$(PY) -m scripts.bench $(ARGS)
 
 ## Parsing cost over json.loads: make bench-parse [ARGS="--baseline builtin"]
 bench-parse: $(STAMP)
-	$(PY) scripts/bench_parse.py $(ARGS)
+	$(PY) -m scripts.bench.parse $(ARGS)
 
 ## Copy the client into another code base: make vendor DEST=path [PACKAGE=name] [FORCE=1] [WITH_TESTING=1]
 vendor: $(STAMP)

@@ -16,7 +16,7 @@ from . import _patch as patch
 from ._async_client import AsyncSimIntegrationsClient
 from ._auth import ClientCredentialsAuth, StaticTokenAuth
 from ._client import SimIntegrationsClient
-from ._config import DEFAULT_API_VERSION, DEFAULT_TIMEOUT
+from ._config import DEFAULT_API_VERSION, DEFAULT_TIMEOUT, Layout
 from ._convert import details_from
 from ._errors import (
     APIConnectionError,
@@ -50,6 +50,7 @@ __all__ = [
     "ClientCredentialsAuth",
     "ConfigurationError",
     "InvalidRequestError",
+    "Layout",
     "NotFoundError",
     "PatchFormat",
     "PermissionDeniedError",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, shared_ssl_context
-from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS
+from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS, Layout
 from ._errors import ConfigurationError, InvalidRequestError, transport_error
 from ._patch import PatchFormat
 from ._retry import RetryPolicy
@@ -35,7 +35,9 @@ class AsyncSimIntegrationsClient(BaseClient):
         client_id: Client id of a personal access token (with ``client_secret``).
         client_secret: Its secret.
         access_token: A ready bearer token instead of client credentials.
-        api_version: The version path segment, default ``"v2025"``.
+        api_version: The version path segment of the v2025 layout, default ``"v2025"``.
+        layout: ``Layout.V2025`` (default, ``/v2025/sim-integrations``) or ``Layout.PER_RESOURCE``
+            (``/sim-integrations/v1``), or its string value.
         token_url: OAuth2 token endpoint, default ``{base_url}/oauth/token``.
         timeout: An ``httpx.Timeout`` or seconds; default 10 s connect, 30 s read/write/pool. With your
             own ``http_client``, its timeout is kept unless this is given.
@@ -60,6 +62,7 @@ class AsyncSimIntegrationsClient(BaseClient):
         access_token: str | None = None,
         *,
         api_version: str = DEFAULT_API_VERSION,
+        layout: Layout | str = Layout.V2025,
         token_url: str | None = None,
         timeout: httpx.Timeout | float | _NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
@@ -75,6 +78,7 @@ class AsyncSimIntegrationsClient(BaseClient):
             client_secret,
             access_token,
             api_version=api_version,
+            layout=layout,
             token_url=token_url,
             timeout=timeout,
             retry=retry,

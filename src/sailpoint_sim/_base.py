@@ -8,6 +8,7 @@ JSONDecodeError/ValueError/KeyError on surprises; they are mapped here to result
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import os
@@ -19,18 +20,15 @@ import httpx
 from ._auth import ClientCredentialsAuth, StaticTokenAuth
 from ._config import (
     DEFAULT_API_VERSION,
-    DEFAULT_TIMEOUT,
     EXPERIMENTAL_VALUE,
+    ClientSettings,
+    Layout,
     config_file_kwargs,
     env_kwargs,
-    validate_api_version,
-    validate_base_url,
-    validate_credentials,
 )
-from ._convert import coerce_details, validate_id
+from ._convert import coerce_details
 from ._errors import (
     APIStatusError,
-    ConfigurationError,
     InvalidRequestError,
     UnreadableResponseError,
     excerpt,
@@ -38,8 +36,9 @@ from ._errors import (
     one_line,
     scrub_bytes,
 )
-from ._lazy import generated
+from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
+from ._paths import GENERATED_COLLECTION, collection_url, validate_id
 from ._retry import RetryPolicy, parse_retry_after
 from ._version import __version__
 
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
 
     from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
 
-__all__ = ["NOT_GIVEN", "BaseClient", "Prepared", "logger"]
+__all__ = ["NOT_GIVEN", "BaseClient", "Expect", "Prepared", "logger"]
 
 # Named after the package, not spelled out: a vendored copy (`myproj._vendor.acme_sim`) logs under its
 # own name, inside the host's logger tree, and never mixes with an installed `sailpoint_sim`.
@@ -69,10 +68,13 @@ class _NotGiven:
 
 NOT_GIVEN: Final = _NotGiven()
 
-# What a successful response is expected to carry.
-LIST: Final = 0  # a JSON array of integrations
-ONE: Final = 1  # one integration object
-NOTHING: Final = 2  # no body needed (DELETE: 200 or 204)
+
+class Expect(enum.Enum):
+    """What the body of a successful response must be."""
+
+    LIST = "a JSON array of integrations"
+    ONE = "one integration object"
+    NOTHING = "nothing (DELETE: 200 or 204)"
 
 
 _SSL_CONTEXTS: list[ssl.SSLContext] = []
@@ -94,7 +96,7 @@ class Prepared:
 
     __slots__ = ("kind", "method", "request", "url")
 
-    def __init__(self, request: httpx.Request, kind: int) -> None:
+    def __init__(self, request: httpx.Request, kind: Expect) -> None:
         self.request = request
         self.kind = kind
         self.method = request.method
@@ -114,6 +116,7 @@ class BaseClient:
         access_token: str | None = None,
         *,
         api_version: str = DEFAULT_API_VERSION,
+        layout: Layout | str = Layout.V2025,
         token_url: str | None = None,
         timeout: httpx.Timeout | float | _NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
@@ -122,52 +125,43 @@ class BaseClient:
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
     ) -> None:
-        self.api_version = validate_api_version(api_version)
-        self.base_url = validate_base_url(
-            base_url, allow_insecure_http=allow_insecure_http, api_version=self.api_version
+        settings = ClientSettings(
+            base_url,
+            client_id,
+            client_secret,
+            access_token,
+            api_version=api_version,
+            layout=layout,
+            token_url=token_url,
+            timeout=timeout,
+            timeout_given=timeout is not NOT_GIVEN,
+            retry=retry,
+            max_retries=max_retries,
+            patch_format=patch_format,
+            allow_insecure_http=allow_insecure_http,
+            user_agent=user_agent,
         )
+        self.api_version = settings.api_version
+        self.layout = settings.layout
+        self.base_url = settings.base_url
+        # The v2025 API root; with the per-resource layout the operations live under base_url instead.
         self.api_base_url = f"{self.base_url}/{self.api_version}"
-        validate_credentials(client_id, client_secret, access_token)
         self.auth: httpx.Auth
-        if access_token is not None:
-            self.auth = StaticTokenAuth(access_token)
+        if settings.access_token is not None:
+            self.auth = StaticTokenAuth(settings.access_token)
         else:
-            resolved_token_url = validate_base_url(
-                token_url if token_url is not None else f"{self.base_url}/oauth/token",
-                setting="token_url",
-                allow_insecure_http=allow_insecure_http,
-                api_version="\0",  # never strip a segment from the token URL
+            self.auth = ClientCredentialsAuth(
+                settings.client_id or "", settings.client_secret or "", settings.token_url or ""
             )
-            self.auth = ClientCredentialsAuth(client_id or "", client_secret or "", resolved_token_url)
-        if retry is not None and max_retries is not None:
-            raise ConfigurationError("give retry= or max_retries=, not both")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise ConfigurationError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
-        self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        if not isinstance(patch_format, PatchFormat):
-            raise ConfigurationError(
-                f"patch_format must be a PatchFormat (OPERATIONS_OBJECT or RFC6902_ARRAY), got {patch_format!r}"
-            )
-        self.patch_format = patch_format
-        if timeout is not NOT_GIVEN and not (
-            timeout is None or isinstance(timeout, httpx.Timeout | int | float)
-        ):
-            raise ConfigurationError(
-                f"timeout must be an httpx.Timeout, a number of seconds or None, got {timeout!r}"
-            )
-        self._timeout_given = timeout is not NOT_GIVEN
-        self.timeout: httpx.Timeout = (
-            DEFAULT_TIMEOUT if isinstance(timeout, _NotGiven) else httpx.Timeout(timeout)
-        )
-        if user_agent is not None and not (
-            isinstance(user_agent, str) and user_agent.isascii() and user_agent.isprintable()
-        ):
-            raise ConfigurationError("user_agent must be a printable ASCII string")
-        self.user_agent = user_agent or f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+        self.retry = settings.retry
+        self.patch_format = settings.patch_format
+        self._timeout_given = settings.timeout_given
+        self.timeout: httpx.Timeout = settings.timeout
+        self.user_agent = settings.user_agent or f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
         self._user_agent_given = user_agent is not None
-        self._ops = generated()
-        self._api_path = httpx.URL(self.api_base_url).raw_path.decode("ascii").rstrip("/")
-        self._collection_prefix = self._api_path + "/sim-integrations"
+        self._generated = generated_package()
+        self._collection_url = collection_url(self.base_url, self.layout, self.api_version)
+        self._collection_prefix = httpx.URL(self._collection_url).raw_path.decode("ascii")
 
     def _setup_http(
         self, http_client: httpx.Client | httpx.AsyncClient | None, owned: httpx.Client | httpx.AsyncClient
@@ -215,7 +209,7 @@ class BaseClient:
 
     def __repr__(self) -> str:
         # getattr: a repr must work even on an object whose __init__ raised half-way.
-        fields = ("base_url", "api_version", "auth", "retry", "patch_format")
+        fields = ("base_url", "api_version", "layout", "auth", "retry", "patch_format")
         shown = ", ".join(f"{name}={getattr(self, name, None)!r}" for name in fields)
         return f"{type(self).__name__}({shown})"
 
@@ -229,14 +223,17 @@ class BaseClient:
 
     # -- request building -------------------------------------------------------------------------
 
-    def _prepare(self, kwargs: dict[str, Any], kind: int) -> Prepared:
+    def _prepare(self, kwargs: dict[str, Any], kind: Expect) -> Prepared:
         headers: dict[str, str] = kwargs["headers"]
         if self._extra_headers:
             headers.update(self._extra_headers)
+        path: str = kwargs["url"]
+        # Every generated path starts with the collection; the layout decides what stands for it.
+        url = self._collection_url + path[len(GENERATED_COLLECTION) :]
         try:
             request = self._http.build_request(
                 kwargs["method"].upper(),
-                self.api_base_url + kwargs["url"],
+                url,
                 headers=headers,
                 json=kwargs.get("json"),
                 timeout=self._request_timeout,
@@ -250,36 +247,38 @@ class BaseClient:
 
     def _prepare_list(self) -> Prepared:
         return self._prepare(
-            self._ops.op_list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), LIST
+            self._generated.op_list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), Expect.LIST
         )
 
     def _prepare_get(self, id: str) -> Prepared:
-        kwargs = self._ops.op_get._get_kwargs(validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE)
-        return self._prepare(kwargs, ONE)
-
-    def _prepare_create(self, details: object) -> Prepared:
-        kwargs = self._ops.op_create._get_kwargs(
-            body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
-        return self._prepare(kwargs, ONE)
-
-    def _prepare_update(self, id: str, details: object) -> Prepared:
-        kwargs = self._ops.op_put._get_kwargs(
-            validate_id(id), body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
-        return self._prepare(kwargs, ONE)
-
-    def _prepare_patch(self, id: str, operations: object, *, rule: bool = False) -> Prepared:
-        module = self._ops.op_patch_rule if rule else self._ops.op_patch
-        body = wire_body(coerce_operations(operations), self.patch_format)
-        kwargs = module._get_kwargs(validate_id(id), body=body, x_sail_point_experimental=EXPERIMENTAL_VALUE)
-        return self._prepare(kwargs, ONE)
-
-    def _prepare_delete(self, id: str) -> Prepared:
-        kwargs = self._ops.op_delete._get_kwargs(
+        kwargs = self._generated.op_get._get_kwargs(
             validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE
         )
-        return self._prepare(kwargs, NOTHING)
+        return self._prepare(kwargs, Expect.ONE)
+
+    def _prepare_create(self, details: object) -> Prepared:
+        kwargs = self._generated.op_create._get_kwargs(
+            body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
+        return self._prepare(kwargs, Expect.ONE)
+
+    def _prepare_update(self, id: str, details: object) -> Prepared:
+        kwargs = self._generated.op_put._get_kwargs(
+            validate_id(id), body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
+        return self._prepare(kwargs, Expect.ONE)
+
+    def _prepare_patch(self, id: str, operations: object, *, rule: bool = False) -> Prepared:
+        module = self._generated.op_patch_rule if rule else self._generated.op_patch
+        body = wire_body(coerce_operations(operations), self.patch_format)
+        kwargs = module._get_kwargs(validate_id(id), body=body, x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        return self._prepare(kwargs, Expect.ONE)
+
+    def _prepare_delete(self, id: str) -> Prepared:
+        kwargs = self._generated.op_delete._get_kwargs(
+            validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE
+        )
+        return self._prepare(kwargs, Expect.NOTHING)
 
     # -- retries and logging ----------------------------------------------------------------------
 
@@ -318,7 +317,7 @@ class BaseClient:
         """The parsed result of a final response, or the typed error for it."""
         status = response.status_code
         if 200 <= status < 300:
-            if prepared.kind == NOTHING:
+            if prepared.kind is Expect.NOTHING:
                 return None
             return self._parse_success(prepared, response)
         raise self._status_error(prepared, response)
@@ -350,9 +349,9 @@ class BaseClient:
             data = json.loads(content)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise self._unreadable(prepared, response, f"body is not JSON ({type(exc).__name__})") from None
-        dto = self._ops.ServiceDeskIntegrationDto
+        dto = self._generated.ServiceDeskIntegrationDto
         try:
-            if prepared.kind == LIST:
+            if prepared.kind is Expect.LIST:
                 if not isinstance(data, list):
                     raise self._unreadable(prepared, response, "expected a JSON array of integrations")
                 result: list[ServiceDeskIntegrationDto] = []

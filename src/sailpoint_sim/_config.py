@@ -6,7 +6,9 @@ config.json is not an absolute https URL") and never quotes a secret value.
 
 from __future__ import annotations
 
+import enum
 import json
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -16,7 +18,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, one_line
+from ._patch import PatchFormat
+from ._retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -27,13 +31,17 @@ __all__ = [
     "ENV_BASE_URL",
     "ENV_CLIENT_ID",
     "ENV_CLIENT_SECRET",
+    "ENV_LAYOUT",
     "EXPERIMENTAL_HEADER",
     "EXPERIMENTAL_VALUE",
+    "Layout",
     "config_file_kwargs",
     "env_kwargs",
     "redact_url",
     "validate_api_version",
     "validate_base_url",
+    "validate_layout",
+    "validate_timeout",
 ]
 
 DEFAULT_API_VERSION = "v2025"
@@ -46,9 +54,24 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # is not) or hangs until its read timeout. With all 100 kept, that path is gone below 100 calls in flight.
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0)
 # SailPoint rejects these endpoints without this header, with exactly this lowercase value
-# (`400 {"error":"Experimental Header is missing or invalid."}`).
+# (`400 {"error":"Experimental Header is missing or invalid."}`). The clients send it through the
+# generated operations; `doctor` names it when it probes without it.
 EXPERIMENTAL_HEADER = "X-SailPoint-Experimental"
 EXPERIMENTAL_VALUE = "true"
+
+
+class Layout(enum.StrEnum):
+    """Which of SailPoint's two path layouts the client calls (same operations, models and errors).
+
+    V2025: ``{root}/v2025/sim-integrations[/{id}[/beforeProvisioningRule]]``, the year-versioned API
+    (the default; ``api_version`` names the year segment). PER_RESOURCE:
+    ``{root}/sim-integrations/v1[/{id}[/beforeProvisioningRule]]``, the per-resource versioning SailPoint
+    moved to in June 2026 (the paths its current SDK calls; ``api_version`` does not apply).
+    """
+
+    V2025 = "v2025"
+    PER_RESOURCE = "per-resource"
+
 
 # SailPoint's own variable names (the Python SDK reads the first three).
 ENV_BASE_URL = "SAIL_BASE_URL"
@@ -56,6 +79,8 @@ ENV_CLIENT_ID = "SAIL_CLIENT_ID"
 ENV_CLIENT_SECRET = "SAIL_CLIENT_SECRET"
 ENV_ACCESS_TOKEN = "SAIL_ACCESS_TOKEN"
 ENV_API_VERSION = "SAIL_API_VERSION"
+# Ours (SailPoint's SDK has no such choice): which path layout from_env / from_config_file use.
+ENV_LAYOUT = "SAIL_SIM_LAYOUT"
 
 _API_VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _AUTH_KEYS = ("client_id", "client_secret", "access_token")
@@ -83,25 +108,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def validate_base_url(
-    value: object,
-    *,
-    setting: str = "base_url",
-    allow_insecure_http: bool = False,
-    api_version: str = DEFAULT_API_VERSION,
-) -> str:
-    """Return the tenant root URL (no trailing slash, no version segment), or raise ConfigurationError.
+def _ascii_hint(host: str) -> str:
+    # Python's codec applies IDNA 2003 (and maps full-width letters to ASCII): good enough for a hint.
+    try:
+        return (
+            f"; if you mean an internationalized name, give its ASCII form {host.encode('idna').decode()!r}"
+        )
+    except UnicodeError:
+        return ""
 
-    Accepts only absolute http(s) URLs without credentials, query or fragment. Plain ``http://`` is
-    accepted for loopback hosts (a local fake or tunnel) and otherwise only with
-    ``allow_insecure_http=True``: the bearer token and client secret would cross the network in clear.
-    A URL that already ends in ``/{api_version}`` is accepted and the segment is not doubled.
+
+def validate_url(value: object, *, setting: str, allow_insecure_http: bool = False) -> str:
+    """Return ``value`` stripped if it is an absolute http(s) URL httpx can send to, else raise.
+
+    Refused with ConfigurationError (never ``httpx.InvalidURL`` later, on the first call): relative
+    URLs, other schemes, credentials, a query or fragment, control characters or spaces, lone
+    surrogates, non-ASCII host names, and plain ``http://`` to a non-loopback host unless
+    ``allow_insecure_http``. An internationalized host (``https://☃.net``, full-width letters) must be
+    given in its ASCII (``xn--``) form: no tenant host needs one, and silently rewriting a host name
+    would send credentials to a host the user did not type.
     """
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(f"{setting} is not set")
     url = value.strip()
     try:
         url.encode("utf-8")  # lone surrogates cannot be sent
+    except ValueError:
+        raise ConfigurationError(f"{setting} is not a valid URL: {redact_url(url)!r}") from None
+    if not url.isprintable() or " " in url:
+        raise ConfigurationError(f"{setting} contains a control character or a space")
+    try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a malformed port
@@ -116,16 +152,81 @@ def validate_base_url(
         raise ConfigurationError(f"{setting} must not contain credentials (user:password@)")
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         raise ConfigurationError(f"{setting} must not contain a query or fragment: {url!r}")
+    if not host.isascii():
+        raise ConfigurationError(f"{setting} has a host name that is not ASCII ({host!r}){_ascii_hint(host)}")
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
         raise ConfigurationError(
             f"{setting} uses plain http:// for a non-loopback host ({host}); use https, or pass "
             "allow_insecure_http=True if you really mean it"
         )
-    root = url.rstrip("/")
+    try:
+        httpx.URL(url)  # the last word: whatever httpx would refuse at the first call is refused now
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise ConfigurationError(f"{setting} is not a valid URL ({one_line(str(exc))[:80]})") from None
+    return url
+
+
+def validate_base_url(
+    value: object,
+    *,
+    setting: str = "base_url",
+    allow_insecure_http: bool = False,
+    api_version: str = DEFAULT_API_VERSION,
+) -> str:
+    """Return the tenant root URL (no trailing slash, no version segment), or raise ConfigurationError.
+
+    The URL rules are :func:`validate_url`'s. A URL that already ends in ``/{api_version}`` is accepted
+    and the segment is not doubled.
+    """
+    root = validate_url(value, setting=setting, allow_insecure_http=allow_insecure_http).rstrip("/")
     suffix = "/" + api_version
     if root.endswith(suffix):
         root = root[: -len(suffix)]
     return root
+
+
+def validate_layout(value: object, *, setting: str = "layout") -> Layout:
+    """Return the :class:`Layout` for a Layout or its string value, or raise ConfigurationError."""
+    if isinstance(value, Layout):
+        return value
+    if isinstance(value, str):
+        try:
+            return Layout(value.strip().lower())
+        except ValueError:
+            pass
+    choices = ", ".join(repr(member.value) for member in Layout)
+    raise ConfigurationError(f"{setting} must be one of {choices}, got {value!r}")
+
+
+def validate_timeout(value: object, *, setting: str = "timeout") -> httpx.Timeout:
+    """Return an ``httpx.Timeout`` for seconds, an ``httpx.Timeout`` or None (no timeout), or raise.
+
+    Every part given must be a finite number of seconds above zero: a negative, zero, NaN or infinite
+    timeout is refused here instead of making every call fail later with a ValueError.
+    """
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, httpx.Timeout):
+        parts: tuple[object, ...] = (value.connect, value.read, value.write, value.pool)
+        timeout = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        parts = (value,)
+        timeout = httpx.Timeout(value)
+    else:
+        raise ConfigurationError(
+            f"{setting} must be an httpx.Timeout, a number of seconds or None, got {type(value).__name__}"
+        )
+    for part in parts:
+        if part is None:
+            continue
+        if (
+            isinstance(part, bool)
+            or not isinstance(part, int | float)
+            or not math.isfinite(part)
+            or part <= 0
+        ):
+            raise ConfigurationError(f"{setting} must be a finite number of seconds above 0, got {part!r}")
+    return timeout
 
 
 def validate_api_version(value: object, *, setting: str = "api_version") -> str:
@@ -205,6 +306,7 @@ def env_kwargs(overrides: Mapping[str, Any], environ: Mapping[str, str] | None =
         kwargs["api_version"] = (
             validate_api_version(version, setting=ENV_API_VERSION) if version else DEFAULT_API_VERSION
         )
+    _layout_from_env(kwargs, environ)
     if not any(kwargs.get(key) is not None for key in _AUTH_KEYS):
         client_id = _env(environ, ENV_CLIENT_ID)
         client_secret = _env(environ, ENV_CLIENT_SECRET)
@@ -223,11 +325,23 @@ def env_kwargs(overrides: Mapping[str, Any], environ: Mapping[str, str] | None =
     return kwargs
 
 
-def config_file_kwargs(path: str | os.PathLike[str], overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _layout_from_env(kwargs: dict[str, Any], environ: Mapping[str, str]) -> None:
+    if kwargs.get("layout") is None:
+        value = _env(environ, ENV_LAYOUT)
+        if value is not None:
+            kwargs["layout"] = validate_layout(value, setting=ENV_LAYOUT)
+        else:
+            kwargs.pop("layout", None)
+
+
+def config_file_kwargs(
+    path: str | os.PathLike[str], overrides: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Constructor keyword arguments from the config.json that SailPoint's Python SDK reads.
 
     Keys: ``BaseURL``, ``ClientId``, ``ClientSecret`` (``NermBaseUrl`` may be present and is ignored).
-    ``overrides`` take precedence, as in :func:`env_kwargs`.
+    The file has no layout key: SAIL_SIM_LAYOUT is read from the environment. ``overrides`` take
+    precedence, as in :func:`env_kwargs`.
     """
     file_name = Path(path).name or str(path)
     try:
@@ -244,6 +358,7 @@ def config_file_kwargs(path: str | os.PathLike[str], overrides: Mapping[str, Any
     if not isinstance(data, dict):
         raise ConfigurationError(f"{path} must hold a JSON object with BaseURL, ClientId and ClientSecret")
     kwargs = dict(overrides)
+    _layout_from_env(kwargs, os.environ if environ is None else environ)
 
     def field(key: str) -> str | None:
         value = data.get(key)
@@ -278,3 +393,82 @@ def config_file_kwargs(path: str | os.PathLike[str], overrides: Mapping[str, Any
         )
         kwargs.update(client_id=client_id, client_secret=client_secret)
     return kwargs
+
+
+class ClientSettings:
+    """Every constructor setting of both clients, checked (the one place they are checked)."""
+
+    __slots__ = (
+        "access_token",
+        "api_version",
+        "base_url",
+        "client_id",
+        "client_secret",
+        "layout",
+        "patch_format",
+        "retry",
+        "timeout",
+        "timeout_given",
+        "token_url",
+        "user_agent",
+    )
+
+    def __init__(
+        self,
+        base_url: object,
+        client_id: object,
+        client_secret: object,
+        access_token: object,
+        *,
+        api_version: object,
+        layout: object,
+        token_url: object,
+        timeout: object,
+        timeout_given: bool,
+        retry: object,
+        max_retries: object,
+        patch_format: object,
+        allow_insecure_http: bool,
+        user_agent: object,
+    ) -> None:
+        self.api_version = validate_api_version(api_version)
+        self.layout = validate_layout(layout)
+        if self.layout is Layout.PER_RESOURCE and self.api_version != DEFAULT_API_VERSION:
+            raise ConfigurationError(
+                f"api_version {self.api_version!r} applies only to layout 'v2025'; the per-resource "
+                "layout has its own version in the path (/sim-integrations/v1)"
+            )
+        self.base_url = validate_base_url(
+            base_url, allow_insecure_http=allow_insecure_http, api_version=self.api_version
+        )
+        validate_credentials(client_id, client_secret, access_token)
+        self.client_id: str | None = client_id  # type: ignore[assignment]  # checked just above
+        self.client_secret: str | None = client_secret  # type: ignore[assignment]
+        self.access_token: str | None = access_token  # type: ignore[assignment]
+        self.token_url: str | None = None
+        if access_token is None:
+            # No version segment is ever stripped from a token URL: it is used exactly as given.
+            self.token_url = validate_url(
+                token_url if token_url is not None else f"{self.base_url}/oauth/token",
+                setting="token_url",
+                allow_insecure_http=allow_insecure_http,
+            )
+        if retry is not None and max_retries is not None:
+            raise ConfigurationError("give retry= or max_retries=, not both")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
+        self.retry: RetryPolicy = (
+            retry if retry is not None else RetryPolicy(max_retries=max_retries)  # type: ignore[arg-type]
+        )
+        if not isinstance(patch_format, PatchFormat):
+            raise ConfigurationError(
+                f"patch_format must be a PatchFormat (OPERATIONS_OBJECT or RFC6902_ARRAY), got {patch_format!r}"
+            )
+        self.patch_format = patch_format
+        self.timeout_given = timeout_given
+        self.timeout = validate_timeout(timeout) if timeout_given else DEFAULT_TIMEOUT
+        if user_agent is not None and not (
+            isinstance(user_agent, str) and user_agent.isascii() and user_agent.isprintable()
+        ):
+            raise ConfigurationError("user_agent must be a printable ASCII string")
+        self.user_agent: str | None = user_agent

@@ -11,39 +11,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
-from ._lazy import generated
-from ._patch import _check_json
+from ._generated_package import generated_package
+from ._json_values import check_json_value
 
 if TYPE_CHECKING:
     from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
     from sailpoint_sim_client.models.sim_integration_details import SimIntegrationDetails
 
-__all__ = ["SERVER_ASSIGNED", "coerce_details", "details_from", "validate_id"]
+__all__ = ["SERVER_ASSIGNED", "coerce_details", "details_from"]
 
 SERVER_ASSIGNED = ("id", "created", "modified")
-
-
-def validate_id(value: object) -> str:
-    """Return an integration id that is safe to put in the path, or raise InvalidRequestError.
-
-    The generated code percent-encodes the id as one segment (``quote(id, safe="")``), so ``/``, ``?``,
-    ``#`` and ``%`` cannot leave it. ``.`` and ``..`` are refused: they are left as they are by
-    percent-encoding, and URL normalisation (httpx's included) would turn them into "this" and "the
-    parent" path, sending the request to a different resource.
-    """
-    if not isinstance(value, str):
-        raise InvalidRequestError(f"id must be a string, got {type(value).__name__}")
-    if not value:
-        raise InvalidRequestError("id must not be empty")
-    if value in (".", ".."):
-        raise InvalidRequestError(f"id {value!r} is not a valid integration id")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            # Lone surrogates: no URL can carry them (percent-encoding needs UTF-8 bytes).
-            raise InvalidRequestError(f"id {value!r} is not valid Unicode text") from None
-    return value
 
 
 def _strip(data: dict[str, Any]) -> dict[str, Any]:
@@ -58,9 +35,9 @@ def _details_from_dict(data: dict[str, Any], what: str) -> SimIntegrationDetails
     for key in data:
         if not isinstance(key, str):
             raise InvalidRequestError(f"{what} has a non-string key {key!r}")
-    _check_json(data, what)
+    check_json_value(data, what)
     try:
-        return generated().SimIntegrationDetails.from_dict(data)
+        return generated_package().SimIntegrationDetails.from_dict(data)
     except Exception as exc:  # any shape the model cannot take: KeyError, TypeError, ValueError...
         raise InvalidRequestError(
             f"{what} does not fit SimIntegrationDetails: {type(exc).__name__}: {exc}"
@@ -76,7 +53,7 @@ def details_from(
     including the ones only the service knows (owner, cluster and provisioning references, and any
     field added later), so a PUT does not erase them.
     """
-    g = generated()
+    g = generated_package()
     if isinstance(integration, g.ServiceDeskIntegrationDto | g.SimIntegrationDetails):
         try:
             data = integration.to_dict()
@@ -94,7 +71,7 @@ def details_from(
 
 def coerce_details(details: object) -> SimIntegrationDetails:
     """Validate a create/update body and return it as SimIntegrationDetails without server fields."""
-    g = generated()
+    g = generated_package()
     if isinstance(details, g.SimIntegrationDetails | g.ServiceDeskIntegrationDto):
         return details_from(details)
     if isinstance(details, Mapping):

@@ -12,12 +12,12 @@ only as "~0" or "~1". Values may be any JSON value, ``None`` (sent as ``null``) 
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidRequestError
-from ._lazy import generated
+from ._generated_package import generated_package
+from ._json_values import check_json_value
 
 if TYPE_CHECKING:
     from sailpoint_sim_client.models.json_patch import JsonPatch
@@ -38,7 +38,6 @@ __all__ = [
 OPS = ("add", "remove", "replace", "move", "copy", "test")
 _NEEDS_VALUE = frozenset({"add", "replace", "test"})
 _NEEDS_FROM = frozenset({"move", "copy"})
-_MAX_DEPTH = 200
 
 
 class PatchFormat(enum.Enum):
@@ -70,34 +69,10 @@ def validate_pointer(pointer: object, *, what: str = "path") -> str:
     return pointer
 
 
-def _check_json(value: Any, where: str, depth: int = 0) -> None:
-    # httpx serialises with allow_nan=False and json rejects other types: refuse them here, with a
-    # message that says where, instead of a ValueError/TypeError from deep inside the send.
-    if depth > _MAX_DEPTH:
-        raise InvalidRequestError(f"{where} is nested too deeply")
-    if value is None or isinstance(value, str | bool | int):
-        return
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidRequestError(f"{where} is {value!r}, which JSON cannot represent")
-        return
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            _check_json(item, f"{where}[{i}]", depth + 1)
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise InvalidRequestError(f"{where} has a non-string key {key!r}")
-            _check_json(item, f"{where}[{key!r}]", depth + 1)
-        return
-    raise InvalidRequestError(f"{where} is a {type(value).__name__}, which is not a JSON value")
-
-
 def _operation(
     op: str, path: str, *, from_: str | None = None, value: Any = ..., where: str = "operation"
 ) -> JsonPatchOperation:
-    g = generated()
+    g = generated_package()
     if op not in OPS:
         raise InvalidRequestError(f"{where}: op {op!r} is not one of {', '.join(OPS)}")
     validate_pointer(path, what=f"{where}: path")
@@ -108,7 +83,7 @@ def _operation(
     if op in _NEEDS_VALUE:
         if value is ...:
             raise InvalidRequestError(f"{where}: op {op!r} needs 'value' (use None for null)")
-        _check_json(value, f"{where}: value")
+        check_json_value(value, f"{where}: value")
     return g.JsonPatchOperation(
         op=g.JsonPatchOperationOp(op),
         path=path,
@@ -172,13 +147,13 @@ def _from_mapping(item: Mapping[Any, Any], where: str) -> JsonPatchOperation:
     # RFC 6902 says members it does not define are ignored by the server; keep them as given.
     extra = {k: v for k, v in item.items() if k not in ("op", "path", "from", "value")}
     if extra:
-        _check_json(extra, f"{where}")
+        check_json_value(extra, f"{where}")
         operation.additional_properties = extra
     return operation
 
 
 def _revalidate(item: JsonPatchOperation, where: str) -> JsonPatchOperation:
-    unset = generated().Unset
+    unset = generated_package().Unset
     op = getattr(item.op, "value", item.op)
     from_: Any = item.from_
     value: Any = item.value
@@ -190,7 +165,7 @@ def _revalidate(item: JsonPatchOperation, where: str) -> JsonPatchOperation:
         where=where,
     )
     if item.additional_properties:
-        _check_json(item.additional_properties, where)
+        check_json_value(item.additional_properties, where)
         operation.additional_properties = dict(item.additional_properties)
     return operation
 
@@ -201,7 +176,7 @@ def coerce_operations(operations: object) -> list[JsonPatchOperation]:
     Accepts a sequence of JsonPatchOperation or mappings, a JsonPatch model, or a mapping with an
     ``"operations"`` list. Raises InvalidRequestError naming the first bad operation.
     """
-    g = generated()
+    g = generated_package()
     items: object
     if isinstance(operations, g.JsonPatch):
         items = [] if isinstance(operations.operations, g.Unset) else operations.operations
@@ -239,4 +214,4 @@ def wire_body(
     """The body argument for the generated ``_get_kwargs`` in the chosen wire format."""
     if patch_format is PatchFormat.RFC6902_ARRAY:
         return operations
-    return generated().JsonPatch(operations=operations)
+    return generated_package().JsonPatch(operations=operations)

@@ -1,4 +1,4 @@
-"""scripts/bench_report.py: statistics and target verdicts computed from given figures (no timing)."""
+"""scripts/bench/report.py: statistics and target verdicts computed from given figures (no timing)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "scripts" / "bench_report.py")
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "scripts" / "bench" / "report.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_report"] = module

@@ -1,4 +1,4 @@
-"""scripts/bench.py runs end to end (tiny ``--quick`` configuration, no SDK peers) so it cannot rot.
+"""The benchmark (scripts/bench/) runs end to end (tiny ``--quick`` configuration, no SDK peers) so it cannot rot.
 
 Timings are never asserted: only that every client was measured in every phase, that the tables carry
 the expected rows and the ratio column, and that the result files are written.
@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "bench.py"
 
 CLIENTS = [
     "raw httpx (floor)",
@@ -42,7 +41,7 @@ WORKLOADS = [
 def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        [sys.executable, "-m", "scripts.bench", "--quick", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -442,14 +442,15 @@ def test_generated_cyclic_package_imports_and_round_trips(cyclic: Path) -> None:
         models.Holder.from_dict({"pick": "Z"})
 
 
-# --- scripts/bench_parse.py runs (no timing is asserted) ------------------------------------------------
+# --- scripts/bench/parse.py (make bench-parse) runs (no timing is asserted) -----------------------------
 
 
 def test_bench_parse_runs_in_a_tiny_configuration() -> None:
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "bench_parse.py"),
+            "-m",
+            "scripts.bench.parse",
             "--sizes",
             "2,3",
             "--rounds",

@@ -80,7 +80,7 @@ def test_copy_is_one_package_with_the_generated_client_nested(run_vendor: RunVen
     assert not any(p.name == "__pycache__" or p.suffix == ".pyc" for p in copy.rglob("*"))
     assert not (copy / "testing").exists()
     assert (copy / "py.typed").is_file() and (copy / "_generated" / "py.typed").is_file()
-    assert (copy / "__main__.py").is_file() and (copy / "_cli.py").is_file()
+    assert (copy / "__main__.py").is_file() and (copy / "_cli" / "__init__.py").is_file()
 
 
 def test_no_absolute_import_of_the_original_packages_survives(run_vendor: RunVendor, host: Path) -> None:

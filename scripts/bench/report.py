@@ -1,7 +1,8 @@
 """Turns the benchmark's raw per-process figures into statistics, target verdicts and Markdown.
 
-Pure functions over the JSON that ``scripts/bench.py`` writes (``results.json``), so a report can be
-re-rendered from a saved run: ``python scripts/bench_report.py bench-results/results.json``.
+Pure functions over the JSON the runner writes (``results.json``), so a report can be re-rendered from
+a saved run: ``python -m scripts.bench.report bench-results/results.json``. Standard library only: the
+chart imports it in the plotting venv, and the tests load it as a file.
 """
 
 from __future__ import annotations
@@ -240,7 +241,7 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
         f"Run {meta['date']} on {meta['machine']}, Python {v['python']}, httpx {v['httpx']}, "
         f"attrs {v['attrs']}, sailpoint-sim {v['sailpoint-sim']}; took {meta.get('seconds', '?')} s"
         f"{_load_text(meta.get('load'))}. "
-        f"Reproduce with `make bench` (or `.venv/bin/python scripts/bench.py`)."
+        f"Reproduce with `make bench` (or `.venv/bin/python -m scripts.bench`)."
     )
     out.append("")
     out.append(
@@ -367,7 +368,7 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
 def main(argv: list[str]) -> int:
     """Re-render RESULTS.md text from a saved results.json (printed to stdout)."""
     if len(argv) != 2:
-        print("usage: bench_report.py RESULTS_JSON", file=sys.stderr)
+        print("usage: python -m scripts.bench.report RESULTS_JSON", file=sys.stderr)
         return 2
     print(render(json.loads(Path(argv[1]).read_text()), chart="chart.png"))
     return 0

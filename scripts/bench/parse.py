@@ -1,8 +1,8 @@
 """What model parsing costs on top of `json.loads`, for lists of seeded integrations.
 
-    .venv/bin/python scripts/bench_parse.py                      # generated/ only
-    .venv/bin/python scripts/bench_parse.py --baseline HEAD~3    # and spec/templates/ as of a git revision
-    .venv/bin/python scripts/bench_parse.py --baseline builtin   # and the generator's built-in templates
+    .venv/bin/python -m scripts.bench.parse                      # generated/ only
+    .venv/bin/python -m scripts.bench.parse --baseline HEAD~3    # and spec/templates/ as of a git revision
+    .venv/bin/python -m scripts.bench.parse --baseline builtin   # and the generator's built-in templates
 
 For each list size N (default 100 and 1000) the documents come from `FakeSimService().seed(N)`, as the
 fake service would send them, encoded once. Three workloads are timed per package: `json.loads` alone
@@ -37,7 +37,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "sim-integrations.v2025.yaml"
 CONFIG = ROOT / "spec" / "generator-config.yaml"
 TEMPLATES = ROOT / "spec" / "templates"
@@ -195,7 +195,9 @@ def run(sizes: list[int], rounds: int, variants: dict[str, ModuleType]) -> list[
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.bench.parse", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--sizes", default="100,1000", help="comma-separated list sizes (default 100,1000)")
     parser.add_argument("--rounds", type=int, default=15, help="samples per workload (default 15)")
     parser.add_argument("--no-gc", action="store_true", help="disable the garbage collector while timing")

@@ -1,6 +1,7 @@
-"""One measurement process of the benchmark (`scripts/bench.py` starts many of them).
+"""One measurement process of the benchmark (``python -m scripts.bench`` starts many of them).
 
-Run as ``python scripts/bench_worker.py '<json spec>'``; prints one JSON object on its last stdout line.
+Run as ``python -m scripts.bench.worker '<json spec>'`` from the checkout; prints one JSON object on its
+last stdout line.
 The same file runs in the project venv (raw httpx, the generated package, our facades) and in the
 SailPoint SDK venvs, so it imports only the standard library at module level and each client's
 packages inside that client's driver: a worker never pays for, or needs, another client's imports.
@@ -158,11 +159,25 @@ def _generated(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:
     return driver, http.close
 
 
+def _pacing(spec: dict[str, Any]) -> dict[str, Any]:
+    """Our clients' ``rate_limit`` keyword: the spec's limit for the bulk row, otherwise none at all
+    (per-call rows measure what a call costs, not how a client waits its turn)."""
+    import sailpoint_sim
+
+    limit = spec.get("rate_limit")
+    rate_limit = getattr(sailpoint_sim, "RateLimit", None)
+    if rate_limit is None:  # a build from before pacing: nothing to turn off, nothing to pace with
+        if limit is not None:
+            raise BenchFailure("this sailpoint_sim has no RateLimit: the bulk row needs client pacing")
+        return {}
+    return {"rate_limit": None if limit is None else rate_limit(*limit)}
+
+
 def _facade(spec: dict[str, Any]) -> tuple[Driver, Callable[[], None]]:
     """Our sync facade, ``SimIntegrationsClient``."""
     from sailpoint_sim import SimIntegrationsClient
 
-    client = SimIntegrationsClient(spec["base_url"], access_token=spec["token"])
+    client = SimIntegrationsClient(spec["base_url"], access_token=spec["token"], **_pacing(spec))
     driver: Driver = {
         "list": client.list,
         "get": client.get,
@@ -179,7 +194,7 @@ def _facade_async(spec: dict[str, Any]) -> tuple[Driver, Callable[[], Coroutine[
     """Our async facade, ``AsyncSimIntegrationsClient``."""
     from sailpoint_sim import AsyncSimIntegrationsClient
 
-    client = AsyncSimIntegrationsClient(spec["base_url"], access_token=spec["token"])
+    client = AsyncSimIntegrationsClient(spec["base_url"], access_token=spec["token"], **_pacing(spec))
     driver: Driver = {
         "list": client.list,
         "get": client.get,
@@ -485,6 +500,90 @@ def concurrency(spec: dict[str, Any]) -> dict[str, float]:
     return {"wall": figures["run"], "cpu": figures["cpu:run"]}
 
 
+def _status_of(exc: Exception) -> int | None:
+    """The HTTP status an error carries: ours (``status_code``) or the SDK's ``ApiException`` (``status``)."""
+    for name in ("status_code", "status"):
+        value = getattr(exc, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+class _Tally:
+    """Bulk outcomes: updates that succeeded, and failures by HTTP status."""
+
+    def __init__(self) -> None:
+        self.ok = 0
+        self.failed: dict[int, int] = {}
+
+    def fail(self, exc: Exception) -> None:
+        """Count an update the client gave up on; anything but an HTTP answer (a bug, a broken
+        connection) is raised again and fails the run."""
+        status = _status_of(exc)
+        if status is None:
+            raise exc
+        self.failed[status] = self.failed.get(status, 0) + 1
+
+    def check(self, result: Any, expected_id: str) -> None:
+        if _id_of(result) != expected_id:
+            raise BenchFailure("update returned another integration")
+        self.ok += 1
+
+    def figures(self, wall: int) -> dict[str, float]:
+        out = {"wall": float(wall), "ok": float(self.ok), "failed": float(sum(self.failed.values()))}
+        out |= {f"failed:{status}": float(count) for status, count in sorted(self.failed.items())}
+        return out
+
+
+def bulk(spec: dict[str, Any]) -> dict[str, float]:
+    """Wall ns for ``updates`` PUTs spread over ``ids``, as a user would send them: sync clients one
+    after another, async ones at most ``concurrency`` in flight. An update the client gives up on counts
+    as failed (by status) instead of ending the run, so a client that draws 429s still gets a row; the
+    harness reads the 429s themselves from the fake."""
+    kind, ids, count = spec["client"], spec["ids"], spec["updates"]
+    bodies = [(ids[n % len(ids)], _body(spec, n)) for n in range(count)]
+    tally = _Tally()
+    clock = time.perf_counter_ns
+    if kind in ASYNC_FACTORIES:
+
+        async def run() -> int:
+            driver, aclose = ASYNC_FACTORIES[kind](spec)
+            gate = asyncio.Semaphore(spec["concurrency"])
+
+            async def one(target: str, body: dict[str, Any]) -> None:
+                async with gate:
+                    try:
+                        result = await driver["update"](target, body)
+                    except Exception as exc:
+                        tally.fail(exc)
+                    else:
+                        tally.check(result, target)
+
+            try:
+                t0 = clock()
+                await asyncio.gather(*(one(target, body) for target, body in bodies))
+                return clock() - t0
+            finally:
+                await aclose()
+
+        wall = asyncio.run(run())
+    else:
+        driver, close = SYNC_FACTORIES[kind](spec)
+        try:
+            t0 = clock()
+            for target, body in bodies:
+                try:
+                    result = driver["update"](target, body)
+                except Exception as exc:
+                    tally.fail(exc)
+                else:
+                    tally.check(result, target)
+            wall = clock() - t0
+        finally:
+            close()
+    return tally.figures(wall)
+
+
 def _patch_wire(form: str) -> Callable[[list[dict[str, Any]]], Any]:
     if form == "array":
         return lambda ops: ops
@@ -504,6 +603,8 @@ def main(argv: list[str]) -> int:
             result = construct(spec)
         elif mode == "concurrency":
             result = concurrency(spec)
+        elif mode == "bulk":
+            result = bulk(spec)
         else:
             raise BenchFailure(f"unknown mode {mode!r}")
     except BenchFailure as exc:

@@ -1,6 +1,6 @@
-"""Draws the benchmark chart: ``python scripts/bench_chart.py results.json chart.png``.
+"""Draws the benchmark chart: ``python -m scripts.bench.chart results.json chart.png``.
 
-Run by ``scripts/bench.py`` with the interpreter of its plotting venv (.tools/bench-venvs/plot), which
+Run by the benchmark's runner with the interpreter of its plotting venv (.tools/bench-venvs/plot), which
 has matplotlib from requirements-bench.txt: matplotlib is a benchmark-only dependency.
 """
 
@@ -11,16 +11,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import bench_report
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # after choosing the backend
 
+from . import report
+
 
 def draw(data: dict[str, Any], target: Path) -> None:
     """Three panels: per-call cost as a multiple of the floor, import time, concurrency wall time."""
-    summary = bench_report.summarize(data)
+    summary = report.summarize(data)
     labels: dict[str, str] = data["clients"]
     fig = plt.figure(figsize=(15, 12))
     grid = fig.add_gridspec(3, 2, height_ratios=[3, 2, 1.4], width_ratios=[2.2, 1])
@@ -29,7 +30,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     construct_ax = fig.add_subplot(grid[1, 1])
     conc_ax = fig.add_subplot(grid[2, :])
 
-    workloads = bench_report.workloads_in_order(data)
+    workloads = report.workloads_in_order(data)
     clients = [key for key in labels if key != "floor"]
     width = 0.8 / max(len(clients), 1)
     for n, key in enumerate(clients):
@@ -56,7 +57,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     times = [imports[name]["time"]["median"] / 1e6 for name in names]
     bars = import_ax.barh(range(len(names)), times, color="tab:gray")
     for bar, name in zip(bars, names, strict=True):
-        rss = imports[name]["rss"]["median"] / bench_report.MIB
+        rss = imports[name]["rss"]["median"] / report.MIB
         import_ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {rss:.0f} MiB", va="center")
     import_ax.set_yticks(range(len(names)))
     import_ax.set_yticklabels(names, fontsize=8)
@@ -81,7 +82,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
     conc = summary.get("concurrency", {})
     rows: list[tuple[str, float, float]] = []
     for mode in ("async", "sequential"):
-        ideal = bench_report.ideal_ns(cfg, concurrent=mode == "async") / 1e6
+        ideal = report.ideal_ns(cfg, concurrent=mode == "async") / 1e6
         for key, s in conc.get(mode, {}).items():
             how = f"concurrency {cfg['concurrency']}" if mode == "async" else "sequential"
             rows.append((f"{labels.get(key, key)}, {how}", s["median"] / 1e6, ideal))
@@ -103,7 +104,7 @@ def draw(data: dict[str, Any], target: Path) -> None:
 def main(argv: list[str]) -> int:
     """Entry point: results.json in, PNG out."""
     if len(argv) != 3:
-        print("usage: bench_chart.py RESULTS_JSON CHART_PNG", file=sys.stderr)
+        print("usage: python -m scripts.bench.chart RESULTS_JSON CHART_PNG", file=sys.stderr)
         return 2
     draw(json.loads(Path(argv[1]).read_text()), Path(argv[2]))
     return 0

@@ -1,8 +1,8 @@
-"""Lazy access to the generated package (named `_lazy`: vendoring puts the generated code in `_generated`).
+"""The generated package's models and operation modules, imported on first use.
 
-The generated models and operation modules (and attrs under them) are imported on first use, not at
-``import sailpoint_sim``, and looked up once: per-request code reads attributes of one cached object
-instead of running import statements.
+(Not named ``_generated``: vendoring puts the generated code itself there.) They (and attrs under them)
+are imported on the first call, not at ``import sailpoint_sim``, and looked up once: per-request code
+reads attributes of one cached object instead of running import statements.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from sailpoint_sim_client.models.sim_integration_details import SimIntegrationDetails
     from sailpoint_sim_client.types import Unset
 
-__all__ = ["Generated", "generated"]
+__all__ = ["GeneratedPackage", "generated_package"]
 
 
-class Generated:
-    """The generated names the facade uses."""
+class GeneratedPackage:
+    """The generated models and operation modules (``op_*``) the facade uses."""
 
     __slots__ = (
         "JsonPatch",
@@ -74,11 +74,11 @@ class Generated:
         self.op_delete: ModuleType = delete_sim_integration
 
 
-_CACHE: list[Generated] = []
+_CACHE: list[GeneratedPackage] = []
 
 
-def generated() -> Generated:
-    """The generated names, imported on the first call."""
+def generated_package() -> GeneratedPackage:
+    """The generated models and operation modules, imported on the first call."""
     if not _CACHE:
-        _CACHE.append(Generated())
+        _CACHE.append(GeneratedPackage())
     return _CACHE[0]
