@@ -8,14 +8,14 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv generate check-generated lint typecheck test soak demo bench bench-parse vendor spec-diff dist prism clean
+.PHONY: venv generate check-generated lint typecheck test soak mutation demo bench bench-parse vendor spec-diff dist prism clean
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[testing]' -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e '.[testing,as-code]' -r requirements-dev.txt
 	touch $(STAMP)
 
 ## Rebuild generated/ from spec/ (pinned generator, isolated ruff hooks, swapped in whole).
@@ -50,6 +50,11 @@ test: $(STAMP)
 soak: $(STAMP)
 	$(PY) -m pytest -m soak --hypothesis-profile=soak
 
+## Mutation testing of the client core against the fast unit tests (minutes; not part of `make test`):
+## make mutation [ARGS="--survivors" | ARGS="--report-only"]
+mutation: $(STAMP)
+	$(PY) scripts/mutation.py $(ARGS)
+
 ## The lifecycle against the fake service, through the command-line tool.
 demo: $(STAMP)
 	$(MAKE) --no-print-directory check-generated
@@ -76,4 +81,4 @@ dist: $(STAMP)
 	$(PY) -m build --outdir dist
 
 clean:
-	rm -rf $(VENV) dist build .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dist build mutants .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,30 +1,47 @@
 """Authentication strategies as httpx.Auth flows: a static bearer token, or OAuth2 client credentials.
 
 The token request is yielded from the flow, so it goes through the same httpx client and transport as
-the API calls (a user's proxy/TLS settings and a test's MockTransport see it too).
+the API calls (a user's proxy/TLS settings and a test's MockTransport see it too), and the clients' send
+loop may retry it like a GET before handing the final answer back to the flow.
+
+Token lifetimes: ``expires_in`` is read as seconds. A lifetime longer than a day (``1e999``, ``"inf"``,
+``10**400``) is taken as a day, so the token is renewed daily at least; a lifetime that is not a positive
+number (missing, negative, zero, NaN, text) is unknown, and the token is kept until the API answers 401.
+
+401 rule: after a 401 a call renews the token once itself, unless another call has already renewed it
+because of a 401, after this call's request was sent; then it resends with that token. Either way it
+resends once, and fails only when that fresh token is refused too. So many calls refused at once cause
+one token request, and a call never retries with a token that was already in hand when its own request
+was refused for reasons that token cannot rule out (a revocation after a scheduled renewal).
 """
 
 from __future__ import annotations
 
 import collections
+import itertools
 import json
+import math
 import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import httpx
 
 from ._config import is_header_safe
-from ._errors import AuthenticationError, describe_body, one_line
+from ._errors import AuthenticationError, make_status_error, one_line, status_phrase
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["ClientCredentialsAuth", "StaticTokenAuth"]
+__all__ = ["LONGEST_TOKEN_LIFETIME", "ClientCredentialsAuth", "StaticTokenAuth"]
 
 _REDACTED = "***"
+
+# SailPoint's tokens live 749 s. A token endpoint claiming far more (or an overflowing number) is not
+# believed beyond a day: renewing daily costs one request, keeping a token for ever risks every call.
+LONGEST_TOKEN_LIFETIME: Final = 86400.0
 
 
 class StaticTokenAuth(httpx.Auth):
@@ -67,22 +84,25 @@ class StaticTokenAuth(httpx.Auth):
 
 
 class _Token:
-    __slots__ = ("expires_at", "renew_at", "value")
+    """A cached token: its value, when to renew it, and its serial (1 for the first token obtained, ...)."""
 
-    def __init__(self, value: str, renew_at: float, expires_at: float) -> None:
+    __slots__ = ("renew_at", "serial", "value")
+
+    def __init__(self, value: str, renew_at: float, serial: int) -> None:
         self.value = value
         self.renew_at = renew_at
-        self.expires_at = expires_at
+        self.serial = serial
 
 
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth2 client credentials (a SailPoint personal access token's id and secret).
 
     The token is fetched on first use, cached, and renewed when it is within ``refresh_margin`` seconds
-    (at most 10% of its lifetime) of expiry, and once when the API answers 401. Concurrent callers with a
-    stale token wait for one renewal instead of each asking for a token (a threading.Lock for threads,
-    an asyncio.Lock per event loop for tasks). A failure of the token endpoint raises
-    AuthenticationError at once, with SailPoint's message.
+    (at most 10% of its lifetime) of expiry, and after a 401 by the module's 401 rule. Concurrent callers
+    with a stale token wait for one renewal instead of each asking for a token (a threading.Lock for
+    threads, an asyncio.Lock per event loop for tasks). A failure of the token endpoint raises
+    AuthenticationError saying what happened (not found, rate-limited, server error, refused
+    credentials), with SailPoint's message and every secret masked.
 
     Args:
         client_id: The client id.
@@ -117,6 +137,11 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token_requests = 0
         # The last few tokens handed out (a request may still carry the previous one).
         self._issued: collections.deque[str] = collections.deque(maxlen=3)
+        # Serials of obtained tokens (next() on a count is atomic, whatever lock the caller holds), the
+        # newest serial handed out, and the serial of the newest token obtained because of a 401.
+        self._serials = itertools.count(1)
+        self._newest = 0
+        self._renewed_after_401 = 0
 
     def __repr__(self) -> str:
         return (
@@ -133,9 +158,15 @@ class ClientCredentialsAuth(httpx.Auth):
         """How many token requests this object has made (for diagnostics and tests)."""
         return self._token_requests
 
-    def invalidate(self) -> None:
-        """Forget the cached token; the next request fetches a new one."""
-        self._token = None
+    def budget_key(self) -> int:
+        """An id of the token the next request will carry (never the token itself), for rate limiting.
+
+        SailPoint counts requests per access token: a renewed token starts a new budget. Before the first
+        token, or when the cached one is due for renewal, it is the serial the next token will get, so the
+        calls that wait for that token count against its budget.
+        """
+        token = self._fresh()
+        return token.serial if token is not None else self._newest + 1
 
     # -- shared, I/O-free pieces ------------------------------------------------------------------
 
@@ -161,28 +192,27 @@ class ClientCredentialsAuth(httpx.Auth):
             extensions=extensions,
         )
 
-    def _fail(self, response: httpx.Response, reason: str) -> AuthenticationError:
-        detail, tracking, messages = describe_body(response.content)
-        secrets = [self._client_secret, *self._issued]
-        messages = [_scrub(m, secrets) for m in messages] or [reason]
-        if messages[0] != reason:
-            messages.insert(0, reason)
-        return AuthenticationError(
-            status_code=response.status_code,
-            detail_code=detail,
-            tracking_id=tracking,
-            messages=messages,
-            headers={k: v for k, v in response.headers.items() if k.lower() != "set-cookie"},
-            # The body of a token endpoint answer may hold a token: never quote it.
-            body="",
-            method="POST",
-            url=self.token_url,
+    def _fail(self, response: httpx.Response, reason: str, *, also_secret: str = "") -> AuthenticationError:
+        """The AuthenticationError for a token answer that gives no usable token, ``reason`` first."""
+        secrets = (self._client_secret, *self._issued, also_secret)
+        error = cast(
+            "AuthenticationError",
+            make_status_error(
+                response, method="POST", url=self.token_url, error_class=AuthenticationError, secrets=secrets
+            ),
         )
+        if response.status_code < 300:
+            # A 2xx token answer holds a token even when it is unusable: never quote its body.
+            error.body = ""
+        error.messages = [reason, *(m for m in error.messages if m != reason)]
+        error.args = (error._summary(),)  # str(error) leads with what happened
+        return error
 
-    def _store(self, response: httpx.Response) -> _Token:
-        """Read a token response, cache the token, or raise AuthenticationError."""
-        if response.status_code != 200:
-            raise self._fail(response, "the token endpoint refused the client credentials")
+    def _store(self, response: httpx.Response, *, after_401: bool = False) -> _Token:
+        """Read a token response, cache the token, or raise AuthenticationError saying what happened."""
+        status = response.status_code
+        if status != 200:
+            raise self._fail(response, _status_reason(status))
         try:
             data = json.loads(response.content)
         except (ValueError, UnicodeDecodeError, RecursionError):
@@ -194,31 +224,47 @@ class ClientCredentialsAuth(httpx.Auth):
             raise self._fail(response, "the token endpoint answered without an access_token")
         if not is_header_safe(value):
             raise self._fail(
-                response, "the token endpoint answered an access_token that cannot go in a header"
+                response,
+                "the token endpoint answered an access_token that cannot go in a header",
+                also_secret=value,
             )
         token_type = data.get("token_type")
         if token_type is not None and (not isinstance(token_type, str) or token_type.lower() != "bearer"):
-            raise self._fail(response, f"unsupported token_type {one_line(str(token_type))[:40]!r}")
-        now = self._clock()
-        lifetime = _seconds(data.get("expires_in"))
+            raise self._fail(
+                response, f"unsupported token_type {one_line(str(token_type))[:40]!r}", also_secret=value
+            )
+        lifetime = token_lifetime(data.get("expires_in"))
         if lifetime is None:
-            # Unknown lifetime: keep it until the API says 401, then renew once.
-            token = _Token(value, float("inf"), float("inf"))
+            # Unknown lifetime: keep it until the API says 401, then renew.
+            renew_at = math.inf
         else:
-            margin = min(self.refresh_margin, 0.1 * lifetime)
-            token = _Token(value, now + lifetime - margin, now + lifetime)
+            renew_at = self._clock() + lifetime - min(self.refresh_margin, 0.1 * lifetime)
+        serial = next(self._serials)
+        token = _Token(value, renew_at, serial)
         self._issued.append(value)
         self._token = token
+        self._newest = max(self._newest, serial)
+        if after_401:
+            self._renewed_after_401 = max(self._renewed_after_401, serial)
         return token
 
-    def _renew_needed_after_401(self, used: _Token) -> bool:
-        # Another caller may already have renewed it while this request was in flight.
-        return self._token is None or self._token is used
+    def _resend_with(self, used: _Token, sent_after: int) -> _Token | None:
+        """After a 401 on a request carrying ``used``: the token to resend with, or None to renew.
+
+        ``sent_after`` is the newest serial handed out before the request was sent. Only a token another
+        call obtained because of a 401, after that, is trusted without asking for a new one.
+        """
+        current = self._token
+        if current is not None and current is not used and self._renewed_after_401 > sent_after:
+            return current
+        return None
 
     # -- sync flow --------------------------------------------------------------------------------
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Authenticate ``request``, fetching or renewing the token through the same client."""
+        # Read before the token is chosen: a token obtained later counts as obtained after the send.
+        sent_after = self._newest
         token = self._fresh()
         if token is None:
             with self._thread_lock:
@@ -232,14 +278,13 @@ class ClientCredentialsAuth(httpx.Auth):
         if response.status_code != 401:
             return
         with self._thread_lock:
-            if self._renew_needed_after_401(token):
+            fresh = self._resend_with(token, sent_after)
+            if fresh is None:
                 response.read()
                 token_response = yield self._token_request(request)
                 token_response.read()
-                token = self._store(token_response)
-            else:
-                token = self._token or token
-        request.headers["Authorization"] = f"Bearer {token.value}"
+                fresh = self._store(token_response, after_401=True)
+        request.headers["Authorization"] = f"Bearer {fresh.value}"
         # Resend once; a second 401 is returned to the client and becomes AuthenticationError.
         yield request
 
@@ -261,6 +306,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Async twin of :meth:`sync_auth_flow`."""
+        sent_after = self._newest
         token = self._fresh()
         if token is None:
             async with self._async_lock():
@@ -274,31 +320,46 @@ class ClientCredentialsAuth(httpx.Auth):
         if response.status_code != 401:
             return
         async with self._async_lock():
-            if self._renew_needed_after_401(token):
+            fresh = self._resend_with(token, sent_after)
+            if fresh is None:
                 await response.aread()
                 token_response = yield self._token_request(request)
                 await token_response.aread()
-                token = self._store(token_response)
-            else:
-                token = self._token or token
-        request.headers["Authorization"] = f"Bearer {token.value}"
+                fresh = self._store(token_response, after_401=True)
+        request.headers["Authorization"] = f"Bearer {fresh.value}"
         yield request
 
 
-def _seconds(value: Any) -> float | None:
+def token_lifetime(value: Any) -> float | None:
+    """``expires_in`` as seconds, at most LONGEST_TOKEN_LIFETIME; None when it is not a positive number.
+
+    Never raises: ``10**400`` or ``"1e999"`` (OverflowError or infinity in float) become a day, NaN,
+    zero, negative numbers, booleans and text become unknown.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
+    if isinstance(value, int):
+        # float(10**400) overflows: compare as ints first.
+        return None if value <= 0 else float(min(value, int(LONGEST_TOKEN_LIFETIME)))
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
-    if not number > 0 or number == float("inf"):
+    if math.isnan(number) or number <= 0:
         return None
-    return number
+    return min(number, LONGEST_TOKEN_LIFETIME)
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, _REDACTED)
-    return text
+def _status_reason(status: int) -> str:
+    """What a non-200 answer of the token endpoint means, in words a user can act on."""
+    if status in (400, 401, 403):
+        return "the token endpoint refused the client credentials"
+    if status == 404:
+        return "the token endpoint was not found (check the base URL or token_url)"
+    if status == 429:
+        return "the token endpoint is rate-limited (too many token requests); try again later"
+    if 500 <= status <= 599:
+        return f"the token endpoint failed with a server error ({status_phrase(status)})"
+    if 300 <= status <= 399:
+        return f"the token endpoint answered a redirect ({status_phrase(status)}), which is never followed"
+    return f"the token endpoint answered an unexpected status ({status_phrase(status)})"

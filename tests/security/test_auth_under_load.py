@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 from security_figures import OTHER_FIGURES
 
-from sailpoint_sim import AsyncSimIntegrationsClient, AuthenticationError, SimIntegrationsClient
+from sailpoint_sim import (
+    AsyncSimIntegrationsClient,
+    AuthenticationError,
+    ClientCredentialsAuth,
+    SimIntegrationsClient,
+)
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeServer, FakeSimService
 
 WORKERS = 50
@@ -215,4 +220,155 @@ def test_50_threads_with_a_revoked_token_are_bounded(served: tuple[FakeSimServic
     OTHER_FIGURES["threads revoked"] = (
         f"auth: {WORKERS} threads, revoked token: {WORKERS} AuthenticationError, "
         f"{api_requests(fake)} API requests, {fake.token_requests} token request(s)"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The 401 race under load (issue 10, defect 11): 100 callers, tokens the client renews on schedule every
+# 1.8 s, and three revocations of every token while calls are in flight. The credentials stay good, so
+# every call must succeed: a call refused after another caller renewed on schedule renews itself instead
+# of resending the scheduled token, which was revoked with its own. Before the fix, many calls failed.
+#
+# The rule lets a call fail when the token another caller obtained for a 401 after its request was sent
+# is refused too. That is right when the credentials are revoked, and otherwise takes a second
+# revocation (or expiry) inside one call, which this test keeps out: the revoker waits, before each
+# revocation, until every call in flight began after the renewal the previous one caused, and the server
+# keeps tokens for 20 s while the client's clock runs ten times fast (it sees 20 s tokens expire every 2 s). On a
+# loaded two-core machine one call can take longer than 2 s, so real 2 s tokens would also expire in
+# flight; expiry under load is what the 50-caller tests above cover.
+
+CALLERS = 100
+SERVER_TTL = 20.0
+CLOCK_SPEED = 10.0
+REVOCATIONS = 3
+# Time between revocations (at least): long enough for scheduled renewals to fall between them.
+REVOCATION_GAP = 1.0
+
+
+def fast_auth(client: SimIntegrationsClient | AsyncSimIntegrationsClient, server: FakeServer) -> None:
+    """Give ``client`` an auth whose clock runs CLOCK_SPEED times fast: it renews every 1.8 s of real time."""
+    client.auth = ClientCredentialsAuth(
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        server.url + "/oauth/token",
+        clock=lambda: time.monotonic() * CLOCK_SPEED,
+    )
+
+
+class InFlight:
+    """When each caller's current call started, so that no call sees two revocations' renewals."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started: dict[int, float] = {}
+        self._revoked_at = 0.0
+        # When the first call that began after the last revocation succeeded: the renewal that revocation
+        # caused is in hand by then.
+        self._settled_at: float | None = 0.0
+        self.outcomes: list[str] = []
+
+    def begin(self, caller: int) -> None:
+        with self._lock:
+            self._started[caller] = time.monotonic()
+
+    def end(self, caller: int, outcome: str) -> None:
+        with self._lock:
+            started = self._started.pop(caller)
+            self.outcomes.append(outcome)
+            if outcome == "ok" and self._settled_at is None and started > self._revoked_at:
+                self._settled_at = time.monotonic()
+
+    def _quiet(self) -> bool:
+        # Every call in flight began after the last revocation had settled.
+        with self._lock:
+            oldest = min(self._started.values(), default=float("inf"))
+            return self._settled_at is not None and oldest > self._settled_at
+
+    def revoke_repeatedly(self, fake: FakeSimService) -> None:
+        for _ in range(REVOCATIONS):
+            time.sleep(REVOCATION_GAP)
+            while not self._quiet():
+                time.sleep(0.01)
+            with self._lock:
+                self._revoked_at = time.monotonic()
+                self._settled_at = None
+            fake.revoke_token()
+        time.sleep(REVOCATION_GAP)
+
+    def check(self) -> int:
+        failures = [o for o in self.outcomes if o != "ok"]
+        assert self.outcomes.count("ok") >= CALLERS
+        assert failures == [], f"{len(failures)} of {len(self.outcomes)} calls failed, first: {failures[0]}"
+        return len(self.outcomes)
+
+
+def test_100_threads_short_tokens_and_revocations_never_fail(
+    served: tuple[FakeSimService, FakeServer],
+) -> None:
+    fake, server = served
+    fake.token_ttl = SERVER_TTL
+    stop = threading.Event()
+    calls = InFlight()
+
+    def work(caller: int) -> None:
+        while not stop.is_set():
+            calls.begin(caller)
+            try:
+                client.list()
+            except AuthenticationError as error:
+                calls.end(caller, f"AuthenticationError: {error}")
+            else:
+                calls.end(caller, "ok")
+
+    with sync_client(server) as client:
+        fast_auth(client, server)
+        client.list()
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(CALLERS)]
+        for thread in threads:
+            thread.start()
+        try:
+            calls.revoke_repeatedly(fake)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    total = calls.check()
+    OTHER_FIGURES["threads revocations"] = (
+        f"auth: {CALLERS} threads, tokens renewed every 1.8 s, {REVOCATIONS} revocations: {total} calls, 0 failed"
+    )
+
+
+def test_100_tasks_short_tokens_and_revocations_never_fail(served: tuple[FakeSimService, FakeServer]) -> None:
+    fake, server = served
+    fake.token_ttl = SERVER_TTL
+    calls = InFlight()
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        async with async_client(server) as client:
+            fast_auth(client, server)
+            await client.list()
+
+            async def work(caller: int) -> None:
+                while not stop.is_set():
+                    calls.begin(caller)
+                    try:
+                        await client.list()
+                    except AuthenticationError as error:
+                        calls.end(caller, f"AuthenticationError: {error}")
+                    else:
+                        calls.end(caller, "ok")
+
+            tasks = [asyncio.create_task(work(n)) for n in range(CALLERS)]
+            try:
+                # The revocations come from another thread, as another process's would.
+                await asyncio.to_thread(calls.revoke_repeatedly, fake)
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks)
+
+    asyncio.run(go())
+    total = calls.check()
+    OTHER_FIGURES["tasks revocations"] = (
+        f"auth: {CALLERS} asyncio tasks, tokens renewed every 1.8 s, {REVOCATIONS} revocations: {total} calls, 0 failed"
     )

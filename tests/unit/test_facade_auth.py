@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import threading
 import time
 from typing import Any
@@ -25,6 +27,7 @@ from .helpers import (
     INTEGRATION,
     STATIC_TOKEN,
     TOKEN_URL,
+    Api,
     ApiFactory,
     Recorder,
     token_response,
@@ -50,6 +53,16 @@ class Tokens:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.issued += 1
+        if isinstance(self.expires_in, float) and not math.isfinite(self.expires_in):
+            # NaN and Infinity as Python's json writes them (httpx refuses to): what a sloppy server sends.
+            body = {
+                "access_token": f"token-{self.issued}",
+                "token_type": "bearer",
+                "expires_in": self.expires_in,
+            }
+            return httpx.Response(
+                200, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
         return token_response(f"token-{self.issued}", self.expires_in)
 
 
@@ -180,7 +193,7 @@ async def test_static_token_is_sent(api_factory: ApiFactory) -> None:
             401,
             "Full",
         ),
-        (lambda: httpx.Response(500, text="<html>Internal Server Error</html>"), 500, "refused"),
+        (lambda: httpx.Response(500, text="<html>Internal Server Error</html>"), 500, "server error"),
         (lambda: httpx.Response(503, json={"message": "Service Unavailable"}), 503, "Service Unavailable"),
         (lambda: httpx.Response(429, json={"message": "Rate Limit Exceeded"}), 429, "Rate Limit Exceeded"),
         (lambda: httpx.Response(200, text="<html>login page</html>"), 200, "not JSON"),
@@ -224,7 +237,12 @@ async def test_token_endpoint_failure_raises_at_once(
     assert expected_text in str(error)
     assert error.url == TOKEN_URL
     assert recorder.api_requests == []  # the API was never called
-    assert len(recorder.token_requests) == 1  # and the token endpoint was not hammered
+    # Asking for a token again is always safe: 429 and 503 are retried like a GET (3 attempts by
+    # default), and the error says so; anything else is not retried.
+    retried = expected_status in (429, 503)
+    assert len(recorder.token_requests) == (3 if retried else 1)
+    assert error.attempts == (3 if retried else 1)
+    assert ("after 3 attempts" in str(error)) is retried
     assert CLIENT_SECRET not in str(error)
 
 
@@ -365,3 +383,293 @@ def test_custom_token_url() -> None:
     )
     client.get("a")
     assert str(recorder.requests[0].url) == "https://login.example.com/oauth/token"
+
+
+# -- token lifetimes that are not a plain number of seconds (issue 10, defect 6) -------------------
+
+
+@pytest.mark.parametrize(
+    "expires_in",
+    [
+        10**400,
+        "1e999",
+        "inf",
+        "-inf",
+        float("inf"),
+        float("nan"),
+        "NaN",
+        -5,
+        0,
+        "0",
+        1e308,
+        "9" * 400,
+        [],
+        {},
+        True,
+    ],
+    ids=lambda v: type(v).__name__ + ":" + str(v)[:12],
+)
+async def test_any_token_lifetime_is_used_never_a_crash(api_factory: ApiFactory, expires_in: Any) -> None:
+    tokens = Tokens(expires_in=expires_in)
+    recorder = Recorder(token=tokens)
+    api = api_factory(recorder)
+    for _ in range(3):
+        await api("get", "x")
+    # One token, kept: an unusable lifetime is never a reason to ask for a token on every call.
+    assert tokens.issued == 1
+    assert [r.headers["Authorization"] for r in recorder.api_requests] == ["Bearer token-1"] * 3
+
+
+@pytest.mark.parametrize("expires_in", [10**400, "1e999", "inf", float("inf"), 1e308, 10**9])
+async def test_huge_token_lifetime_is_clamped_to_a_day(api_factory: ApiFactory, expires_in: Any) -> None:
+    from sailpoint_sim._auth import LONGEST_TOKEN_LIFETIME
+
+    clock = Clock()
+    tokens = Tokens(expires_in=expires_in)
+    api = api_factory(Recorder(token=tokens))
+    _with_clock(api, clock)
+    await api("get", "x")
+    clock.now += LONGEST_TOKEN_LIFETIME - 60 - 1
+    await api("get", "x")
+    assert tokens.issued == 1
+    clock.now += 2  # a day, less the margin: renewed, however long the token endpoint said
+    await api("get", "x")
+    assert tokens.issued == 2
+
+
+@pytest.mark.parametrize("expires_in", [-5, 0, "-inf", float("nan"), "soon", -(10**400)])
+async def test_unusable_token_lifetime_is_kept_until_a_401(api_factory: ApiFactory, expires_in: Any) -> None:
+    clock = Clock()
+    tokens = Tokens(expires_in=expires_in)
+    answers = iter([200, 200, 401, 200])
+
+    def api_handler(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        return httpx.Response(status, json=INTEGRATION if status == 200 else {"error": "expired"})
+
+    api = api_factory(Recorder(api=api_handler, token=tokens))
+    _with_clock(api, clock)
+    await api("get", "x")
+    clock.now += 10**7
+    await api("get", "x")
+    assert tokens.issued == 1
+    await api("get", "x")  # 401 -> renew -> 200
+    assert tokens.issued == 2
+
+
+# -- the 401 race (issue 10, defect 11) ------------------------------------------------------------
+#
+# A call ("A") is in flight with token-1 while another call ("B") of the same client runs inside the
+# transport, before A's answer: the transport handler plays the server and the other caller. Which token
+# B obtains, and why, decides what A may do with its 401.
+
+
+class Server:
+    """Plays the tenant: tokens it accepts, and a hook run while the first request for ``/a`` is in flight."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.valid: set[str] = set()
+        self.issued = 0
+        self.while_a_in_flight: Any = None
+        self.a_seen: list[str] = []
+
+    def token(self, request: httpx.Request) -> httpx.Response:
+        self.issued += 1
+        value = f"token-{self.issued}"
+        self.valid.add(value)
+        return token_response(value)
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        value = request.headers["Authorization"].removeprefix("Bearer ")
+        if value in self.valid:
+            return httpx.Response(200, json=INTEGRATION)
+        return httpx.Response(401, json={"error": "JWT validation failed", "error_description": "revoked"})
+
+    def api_handler(self, request: httpx.Request) -> Any:
+        if not request.url.path.endswith("/a"):
+            return self.answer(request)
+        self.a_seen.append(request.headers["Authorization"])
+        if len(self.a_seen) > 1 or self.while_a_in_flight is None:
+            return self.answer(request)
+        hook = self.while_a_in_flight
+        if self.api.is_async:
+
+            async def later() -> httpx.Response:
+                await hook()
+                return self.answer(request)
+
+            return later()
+        _run_sync(hook())
+        return self.answer(request)
+
+
+def _run_sync(coroutine: Any) -> None:
+    # The hook is written once as a coroutine; with the sync client every await inside it completes at
+    # once (api(...) calls the sync method), so driving it by hand needs no event loop.
+    try:
+        coroutine.send(None)
+    except StopIteration:
+        return
+    raise AssertionError("the hook awaited something that did not complete")  # pragma: no cover
+
+
+def race(api_factory: ApiFactory) -> tuple[Api, Server, Clock]:
+    clock = Clock()
+    recorder = Recorder()
+    api = api_factory(recorder)
+    _with_clock(api, clock)
+    server = Server(api)
+    recorder.token = server.token
+    recorder.api = server.api_handler
+    return api, server, clock
+
+
+async def test_401_after_a_scheduled_renewal_renews_itself(api_factory: ApiFactory) -> None:
+    # While A is in flight with token-1, B finds token-1 due for renewal and gets token-2 (no 401 involved).
+    # Then the tenant revokes both. A's 401 must not end in a resend of token-2 alone: token-2 proves
+    # nothing about A's refusal, so A renews itself and succeeds with token-3.
+    api, server, clock = race(api_factory)
+    await api("get", "warm-up")
+
+    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
+        clock.now += 700  # past token-1's renewal time (749 s - 60 s)
+        await api("get", "b")
+        server.valid.clear()
+
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    result = await api("get", "a")
+    assert result.id == INTEGRATION["id"]
+    assert server.a_seen == ["Bearer token-1", "Bearer token-3"]
+    assert server.issued == 3
+
+
+async def test_401_after_another_call_renewed_for_a_401_resends_with_its_token(
+    api_factory: ApiFactory,
+) -> None:
+    # token-1 is revoked while A is in flight; B meets the 401 first and renews (token-2). A resends with
+    # token-2 and asks for no token itself: one token request for both refusals.
+    api, server, _ = race(api_factory)
+    await api("get", "warm-up")
+
+    async def revoke_then_b_renews() -> None:
+        server.valid.discard("token-1")
+        await api("get", "b")
+
+    server.while_a_in_flight = revoke_then_b_renews
+    result = await api("get", "a")
+    assert result.id == INTEGRATION["id"]
+    assert server.a_seen == ["Bearer token-1", "Bearer token-2"]
+    assert server.issued == 2
+
+
+async def test_401_when_the_fresh_token_is_refused_too_fails_without_another_renewal(
+    api_factory: ApiFactory,
+) -> None:
+    # As above, but token-2 is refused as well: the credentials are no longer accepted. A fails after
+    # one resend, with no token request of its own.
+    api, server, _ = race(api_factory)
+    await api("get", "warm-up")
+
+    async def revoke_b_renews_revoke_again() -> None:
+        server.valid.discard("token-1")
+        await api("get", "b")
+        server.valid.clear()
+
+    server.while_a_in_flight = revoke_b_renews_revoke_again
+    with pytest.raises(AuthenticationError, match="revoked") as info:
+        await api("get", "a")
+    assert info.value.status_code == 401
+    assert server.a_seen == ["Bearer token-1", "Bearer token-2"]
+    assert server.issued == 2
+
+
+# -- token endpoint failures say what happened (issue 10, defects 9 and 14) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "says", "never_says"),
+    [
+        (404, {"message": "Not Found"}, "token endpoint was not found", "refused"),
+        (429, {"message": " Rate Limit Exceeded "}, "rate-limited", "refused"),
+        (500, "<html>oops</html>", "server error", "refused"),
+        (503, {"message": "Service Unavailable"}, "server error", "refused"),
+        (
+            400,
+            {"error": "invalid_client", "error_description": "Bad credentials"},
+            "refused the client",
+            "found",
+        ),
+        (
+            401,
+            {"error": "unauthorized", "error_description": "Full authentication"},
+            "refused the client",
+            "found",
+        ),
+        (418, "teapot", "unexpected status", "refused"),
+    ],
+    ids=["404", "429", "500", "503", "400", "401", "418"],
+)
+async def test_token_endpoint_errors_say_what_happened(
+    api_factory: ApiFactory, status: int, body: Any, says: str, never_says: str
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if isinstance(body, str):
+            return httpx.Response(status, text=body)
+        return httpx.Response(status, json=body)
+
+    api = api_factory(Recorder(token=answer), max_retries=0)
+    with pytest.raises(AuthenticationError) as info:
+        await api("get", "x")
+    reason = info.value.messages[0]
+    assert says in reason and says in str(info.value)
+    assert never_says not in reason
+    assert info.value.status_code == status
+    assert info.value.url == TOKEN_URL and info.value.method == "POST"
+
+
+async def test_token_endpoint_404_points_at_the_base_url(api_factory: ApiFactory) -> None:
+    api = api_factory(
+        Recorder(token=lambda r: httpx.Response(404, json={"message": "Not Found"})), max_retries=0
+    )
+    with pytest.raises(AuthenticationError, match="check the base URL or token_url"):
+        await api("get", "x")
+
+
+async def test_failing_token_endpoint_headers_are_scrubbed(api_factory: ApiFactory) -> None:
+    from urllib.parse import quote
+
+    secret = "p@ss/w+rd=S3CRET&x"  # characters that percent-encoding and JSON escaping change
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400,
+            json={"error": "invalid_client"},
+            headers={
+                "X-Echo": secret,
+                "X-Echo-Encoded": quote(f"secret={secret}", safe=""),
+                "X-Echo-Json": json.dumps(secret).replace("/", "\\/"),
+            },
+        )
+
+    api = api_factory(Recorder(token=answer), client_secret=secret)
+    with pytest.raises(AuthenticationError) as info:
+        await api("get", "x")
+    shown = repr(info.value.headers) + str(info.value) + repr(info.value.messages) + info.value.body
+    # The raw form; the encoded forms follow when the shared redactor (_redact.py) lands.
+    for form in (secret,):
+        assert form not in shown
+    assert "***" in info.value.headers["x-echo"]
+
+
+async def test_token_answer_that_is_refused_never_quotes_the_token(api_factory: ApiFactory) -> None:
+    # A 200 the client cannot use (wrong token_type) still carries a token: it must not reach the error.
+    value = "eyJ-UNUSABLE-TOKEN-value-0099"
+    answer = httpx.Response(
+        200, json={"access_token": value, "token_type": "mac"}, headers={"X-Token": value}
+    )
+    api = api_factory(Recorder(token=lambda r: answer))
+    with pytest.raises(AuthenticationError) as info:
+        await api("get", "x")
+    shown = repr(info.value.headers) + str(info.value) + repr(info.value.messages) + info.value.body
+    assert value not in shown

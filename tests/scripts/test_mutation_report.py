@@ -1,0 +1,72 @@
+"""scripts/mutation.py: the per-module score table read from mutmut's result files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mutation_report", ROOT / "scripts" / "mutation.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutation_report"] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+mutation = _load_script()
+
+
+def _meta(tmp_path: Path, module: str, exit_codes: dict[str, int | None]) -> None:
+    path = tmp_path / "src" / "sailpoint_sim" / f"{module}.py.meta"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"exit_code_by_key": exit_codes}), encoding="utf-8")
+
+
+def test_scores_count_each_status_per_module(tmp_path: Path) -> None:
+    _meta(tmp_path, "_retry", {"a__mutmut_1": 1, "a__mutmut_2": 3, "a__mutmut_3": 0, "a__mutmut_4": 36})
+    _meta(tmp_path, "_config", {"b__mutmut_1": 1, "b__mutmut_2": 33, "b__mutmut_3": None})
+    scores, survivors = mutation.read_scores(tmp_path)
+    by_module = {score.module: score for score in scores}
+    retry = by_module["src/sailpoint_sim/_retry.py"]
+    assert (retry.killed, retry.survived, retry.no_tests, retry.timeout) == (2, 1, 0, 1)
+    assert retry.score == pytest.approx(3 / 4)
+    config = by_module["src/sailpoint_sim/_config.py"]
+    assert (config.killed, config.no_tests, config.other) == (1, 1, 1)
+    assert config.score == pytest.approx(1 / 2)  # untested mutants count against the score; unrun do not
+    assert survivors == ["b__mutmut_2", "a__mutmut_3"]
+
+
+def test_table_has_a_row_per_module_and_a_total(tmp_path: Path) -> None:
+    _meta(tmp_path, "_retry", {"a__mutmut_1": 1, "a__mutmut_2": 0})
+    _meta(tmp_path, "_errors", {"c__mutmut_1": 1})
+    scores, _ = mutation.read_scores(tmp_path)
+    table = mutation.format_table(scores).splitlines()
+    assert table[0].split()[:2] == ["module", "killed"]
+    rows = {line.split()[0]: line.split() for line in table[2:]}
+    assert rows["src/sailpoint_sim/_retry.py"][1:3] == ["1", "1"]
+    assert rows["src/sailpoint_sim/_retry.py"][-1] == "50.0%"
+    assert rows["total"][1:3] == ["2", "1"]
+    assert rows["total"][-1] == "66.7%"
+
+
+def test_report_fails_below_the_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _meta(tmp_path, "_retry", {"a__mutmut_1": 1, "a__mutmut_2": 0})
+    monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
+    assert mutation.main(["--report-only"]) == 0
+    assert mutation.main(["--report-only", "--min-total", "0.5"]) == 0
+    assert mutation.main(["--report-only", "--min-total", "0.95"]) == 1
+    assert mutation.main(["--report-only", "--min-module", "0.9"]) == 1
+
+
+def test_no_results_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
+    assert mutation.main(["--report-only"]) == 2
