@@ -55,7 +55,9 @@ def test_imports_only_go_down() -> None:
 def test_the_service_knows_no_carrier_and_carriers_know_no_service_class() -> None:
     graph = _graph()
     below_carriers = {
-        name for name in graph if name not in {"__init__", "__main__", "_options", "_fake", "pytest_plugin", *CARRIERS}
+        name
+        for name in graph
+        if name not in {"__init__", "__main__", "_options", "_fake", "pytest_plugin", *CARRIERS}
     }
 
     def reach(name: str, seen: set[str]) -> set[str]:
