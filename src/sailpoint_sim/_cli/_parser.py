@@ -251,7 +251,9 @@ def build_parser(commands: Sequence[Command]) -> CliParser:
             allow_abbrev=False,
             help=command.help,
             description=command.help,
-            epilog=(command.epilog + "\n" if command.epilog else "") + EPILOG,
+            # The notes on connection settings only where those options apply.
+            epilog=(command.epilog + "\n" if command.epilog else "")
+            + (EPILOG if command.connection_options else EXIT_CODES_HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if command.connection_options:
