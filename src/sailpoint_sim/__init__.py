@@ -35,11 +35,13 @@ from ._errors import (
     UnreadableResponseError,
 )
 from ._patch import PatchFormat
+from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimit
 from ._retry import RetryPolicy
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "DEFAULT_RATE_LIMIT",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
@@ -54,6 +56,7 @@ __all__ = [
     "NotFoundError",
     "PatchFormat",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "RetryPolicy",
     "SailPointError",
