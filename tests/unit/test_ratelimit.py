@@ -66,7 +66,7 @@ def test_rate_limit_is_frozen() -> None:
     ],
 )
 def test_bad_numbers_are_a_configuration_error(requests: Any, per: Any) -> None:
-    with pytest.raises(ConfigurationError, match="RateLimit (requests|per)"):
+    with pytest.raises(ConfigurationError, match=r"RateLimit (requests|per)"):
         RateLimit(requests, per)
 
 
