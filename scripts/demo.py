@@ -6,12 +6,16 @@ Starts the fake SIM service (`python -m sailpoint_sim.testing --port 0`) on a fr
 then runs `python -m sailpoint_sim ...` for every step: create from the documented example, list,
 get, update, patch in SailPoint's documented {"operations": [...]} form and as a plain RFC 6902 array,
 patch the before-provisioning rule, delete, and finally a get that must fail with 404 (exit code 3).
+Then the as-code workflow: two integrations are created, exported to a folder (one JSON file each),
+one file is edited, `plan` shows the field-by-field diff, `apply` refuses without a terminal or `--yes`,
+applies with `--yes`, and a second `plan` finds nothing left to change.
 Each step prints its command and its output. The server is always stopped by its process id, even
 when a step fails; the script exits non-zero if any step did not behave as expected.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shlex
@@ -124,18 +128,28 @@ class Cli:
         self.env = demo_env(base_url)
         self.steps = 0
 
-    def run(self, title: str, *args: str, stdin: str | None = None, expect_exit: int = 0) -> str:
+    def run(
+        self,
+        title: str,
+        *args: str,
+        stdin: str | None = None,
+        expect_exit: int = 0,
+        no_terminal: bool = False,
+    ) -> str:
         self.steps += 1
         banner(f"step {self.steps}: {title}")
         shown = "sailpoint-sim " + shlex.join(args)
         if stdin is not None:
             shown = f"{shown} <<'EOF'\n{stdin.rstrip()}\nEOF"
+        elif no_terminal:  # even when `make demo` runs on a terminal, this step must not have one
+            shown = f"{shown} < /dev/null"
         print(f"$ {shown}", flush=True)
         result = subprocess.run(
             [PY, "-m", "sailpoint_sim", *args],
             cwd=ROOT,
             env=self.env,
             input=stdin,
+            stdin=subprocess.DEVNULL if no_terminal and stdin is None else None,
             capture_output=True,
             text=True,
             timeout=STEP_TIMEOUT,
@@ -237,6 +251,61 @@ def lifecycle(cli: Cli) -> None:
     cli.run("get after delete: 404, exit code 3", "get", integration_id, expect_exit=3)
 
 
+def as_code(cli: Cli, folder: Path) -> None:
+    """Export, edit one file, plan, apply, plan again: the integrations-as-code workflow."""
+    for name in ("Demo HR desk", "Demo IT desk"):
+        details = {
+            "name": name,
+            "description": f"Tickets for the {name}",
+            "type": "ServiceNowSDIM",
+            "cluster": "xyzzy999",
+            "attributes": {"url": "https://acme.service-now.com"},
+            "statusMap": {"closed_complete": "Committed", "closed_cancelled": "Failed"},
+        }
+        cli.run_json(
+            f"as code: create {name!r} to manage", "create", "-", stdin=json.dumps(details, indent=2)
+        )
+
+    exported = cli.run("as code: export, one JSON file per integration", "export", str(folder))
+    check("Exported 2 integration(s)" in exported, "export did not write both integrations")
+    edited = folder / "Demo HR desk.json"
+    check(edited.is_file(), f"export did not write {edited.name}")
+
+    banner(f"edit {edited.name}: a new description, as a person would in a pull request")
+    before = edited.read_text(encoding="utf-8")
+    data = json.loads(before)
+    data["description"] = "Tickets for HR, reviewed in git"
+    after = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    edited.write_text(after, encoding="utf-8")
+    diff = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "a/" + edited.name, "b/" + edited.name, lineterm=""
+    )
+    print("\n".join(diff), flush=True)
+
+    plan = cli.run(
+        "as code: plan, the field-by-field diff (exit code 1: changes)",
+        "plan",
+        str(folder),
+        "--exit-code",
+        expect_exit=1,
+    )
+    check(
+        '~ /description: "Tickets for the Demo HR desk" -> "Tickets for HR, reviewed in git"' in plan,
+        "plan did not show the change",
+    )
+    cli.run(
+        "as code: apply without a terminal or --yes: refused, exit code 2",
+        "apply",
+        str(folder),
+        no_terminal=True,
+        expect_exit=2,
+    )
+    applied = cli.run("as code: apply --yes", "apply", str(folder), "--yes")
+    check("Applied 1 change(s)." in applied, "apply did not report the change")
+    again = cli.run("as code: plan again: nothing left to change", "plan", str(folder), "--exit-code")
+    check("No changes" in again, "the second plan still found changes")
+
+
 def main() -> int:
     """Run the demo; return 0 when every step behaved as expected."""
     banner("starting the fake SIM service on loopback")
@@ -245,6 +314,8 @@ def main() -> int:
             print(f"fake service listening on {url} (pid {pid})", flush=True)
             cli = Cli(url)
             lifecycle(cli)
+            with tempfile.TemporaryDirectory(prefix="sailpoint-sim-demo-") as folder:
+                as_code(cli, Path(folder) / "integrations")
     except (DemoFailure, subprocess.TimeoutExpired) as exc:
         print(f"\nDEMO FAILED: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -23,8 +23,10 @@ def draw(data: dict[str, Any], target: Path) -> None:
     """Three panels: per-call cost as a multiple of the floor, import time, concurrency wall time."""
     summary = report.summarize(data)
     labels: dict[str, str] = data["clients"]
-    fig = plt.figure(figsize=(15, 12))
-    grid = fig.add_gridspec(3, 2, height_ratios=[3, 2, 1.4], width_ratios=[2.2, 1])
+    bulk = report.bulk_rows(data, summary)
+    heights = [3, 2, 1.4] + ([1.2] if bulk else [])
+    fig = plt.figure(figsize=(15, 12 + (2 if bulk else 0)))
+    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=[2.2, 1])
     calls_ax = fig.add_subplot(grid[0, :])
     import_ax = fig.add_subplot(grid[1, 0])
     construct_ax = fig.add_subplot(grid[1, 1])
@@ -96,9 +98,33 @@ def draw(data: dict[str, Any], target: Path) -> None:
     conc_ax.set_title(f"{cfg['concurrency_requests']} gets with {cfg['latency'] * 1e3:.0f} ms server latency")
     conc_ax.legend(fontsize=8)
 
+    if bulk:
+        _bulk_panel(fig.add_subplot(grid[3, :]), data, summary)
+
     fig.suptitle(f"sailpoint_sim benchmark, {data['meta']['date']}, {data['meta']['machine']}")
     fig.tight_layout()
     fig.savefig(target, dpi=110)
+
+
+def _bulk_panel(ax: Any, data: dict[str, Any], summary: dict[str, Any]) -> None:
+    """Bulk wall time per client against the ideal, each bar labelled with the 429s it drew."""
+    cfg = data["meta"]["config"]
+    ideal = report.bulk_ideal_ns(cfg) / 1e9
+    rows = report.bulk_rows(data, summary)
+    bars = ax.barh(
+        range(len(rows)), [s["median"] / 1e9 for _, _, s in rows], color="tab:green", label="measured"
+    )
+    for bar, (how, key, _) in zip(bars, rows, strict=True):
+        limited = summary.get("bulk_429", {}).get(how, {}).get(key)
+        drawn = "?" if limited is None else f"{limited['median']:.0f}"
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" 429s: {drawn}", va="center")
+    ax.axvline(ideal, color="black", linewidth=1, label=f"ideal {ideal:g} s")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([report.bulk_label(data, how, key) for how, key, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("wall time, s")
+    ax.set_title(f"Bulk: {report.bulk_title(cfg)}")
+    ax.legend(fontsize=8)
 
 
 def main(argv: list[str]) -> int:

@@ -32,6 +32,10 @@ SINGLE_OVER_FLOOR_MAX_US = 60.0
 IMPORT_TIME_MAX = 1.3
 IMPORT_RSS_MAX_MIB = 5.0
 CONCURRENCY_MAX = 1.5
+BULK_MAX = 1.05  # issue 11: paced bulk updates within 1.05x of N / rate, and no 429 at all
+
+BULK_HOW = {"sequential": "one after another", "concurrent": "concurrency {concurrency}"}
+"""How each bulk client sends its updates, as the report words it."""
 
 MIB = 1024 * 1024
 
@@ -157,6 +161,7 @@ def targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, st
                 wall / ideal <= CONCURRENCY_MAX,
             )
         )
+    out += bulk_targets(data, summary)
     sdks = [key for key in SDK_KEYS if key in labels]
     if sdks:
         # One verdict per client of ours. SailPoint's SDK is sync only, so the async rows compare an
@@ -192,6 +197,113 @@ def ideal_ns(cfg: dict[str, Any], *, concurrent: bool) -> float:
     requests, limit, latency = cfg["concurrency_requests"], cfg["concurrency"], cfg["latency"]
     waves = -(-requests // limit) if concurrent else requests
     return float(waves * latency * 1e9)
+
+
+def bulk_ideal_ns(cfg: dict[str, Any]) -> float:
+    """N updates at the fake's rate: N x per / requests (one window sooner is possible for a client
+    that spends the first window's budget at once)."""
+    requests, per = cfg["bulk_limit"]
+    return float(cfg["bulk_updates"] * per / requests * 1e9)
+
+
+def bulk_title(cfg: dict[str, Any]) -> str:
+    """``300 updates, 100 requests per 1 s per token``."""
+    requests, per = cfg["bulk_limit"]
+    return f"{cfg['bulk_updates']} updates, {requests} requests per {per:g} s per token"
+
+
+def bulk_rows(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
+    """(mode, client key, wall statistics) of every bulk measurement, in the order of the run."""
+    return [
+        (how, key, s) for how, by_client in summary.get("bulk", {}).items() for key, s in by_client.items()
+    ]
+
+
+def bulk_label(data: dict[str, Any], how: str, key: str) -> str:
+    """``sailpoint_sim async, concurrency 20``: the client and how it sent its updates."""
+    cfg = data["meta"]["config"]
+    return f"{data['clients'].get(key, key)}, {BULK_HOW.get(how, how).format(concurrency=cfg['bulk_concurrency'])}"
+
+
+def _count(summary: dict[str, Any], section: str, how: str, key: str) -> dict[str, float] | None:
+    found: dict[str, float] | None = summary.get(section, {}).get(how, {}).get(key)
+    return found
+
+
+def _count_text(s: dict[str, float] | None) -> str:
+    """A per-run count: ``3``, or ``3 (1 - 7)`` when the runs differ."""
+    if s is None:
+        return "—"
+    if s["min"] == s["max"]:
+        return f"{s['median']:.0f}"
+    return f"{s['median']:.0f} ({s['min']:.0f} - {s['max']:.0f})"
+
+
+def bulk_targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """Our clients' bulk verdicts: median wall within BULK_MAX of the ideal, and no run drew a 429 or
+    lost an update."""
+    cfg = data["meta"]["config"]
+    if "bulk_updates" not in cfg:
+        return []
+    ideal = bulk_ideal_ns(cfg)
+    requests, per = cfg["bulk_limit"]
+    out: list[tuple[str, str, bool | None]] = []
+    for how, key, s in bulk_rows(data, summary):
+        if key not in OURS:
+            continue
+        limited = _count(summary, "bulk_429", how, key)
+        failed = _count(summary, "bulk_failed", how, key)
+        ratio = s["median"] / ideal
+        worst_429 = 0.0 if limited is None else limited["max"]
+        worst_failed = 0.0 if failed is None else failed["max"]
+        measured = f"{ratio:.2f}x ({fmt_time(s['median'])}); 429s: {_count_text(limited)}"
+        if worst_failed:
+            measured += f"; failed updates: {_count_text(failed)}"
+        out.append(
+            (
+                f"{bulk_label(data, how, key)}: {cfg['bulk_updates']} updates at {requests}/{per:g} s "
+                f"≤ {BULK_MAX}x ideal ({fmt_time(ideal)}), no 429",
+                measured,
+                ratio <= BULK_MAX and worst_429 == 0 and worst_failed == 0,
+            )
+        )
+    return out
+
+
+def bulk_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    """The bulk section: wall time against the ideal, the 429s each client drew, updates done."""
+    rows = bulk_rows(data, summary)
+    if not rows:
+        return []
+    cfg = data["meta"]["config"]
+    ideal = bulk_ideal_ns(cfg)
+    out = [
+        "",
+        f"## Bulk: {bulk_title(cfg)}",
+        "",
+        f"Each run sends {cfg['bulk_updates']} PUTs with a fresh token to a fake that answers 429 with "
+        f"`Retry-After` beyond the limit (SailPoint's 100 per 10 s, scaled down so a run takes seconds). "
+        f"Ours pace themselves (`rate_limit=`); SailPoint's SDK is called as its users call it. The ideal "
+        f"is N / rate; 429s are the fake's count over the run (median over {cfg['bulk_repeats']} runs, "
+        f"range when they differ); updates done counts those that returned the updated integration.",
+        "",
+    ]
+    table: list[list[str]] = []
+    for how, key, s in rows:
+        ok = _count(summary, "bulk_ok", how, key)
+        table.append(
+            [
+                bulk_label(data, how, key),
+                fmt_time(s["median"]),
+                fmt_range(s),
+                fmt_time(ideal),
+                f"{s['median'] / ideal:.2f}x",
+                _count_text(_count(summary, "bulk_429", how, key)),
+                f"{_count_text(ok)} of {cfg['bulk_updates']}",
+            ]
+        )
+    out += _table(["client", "wall time", "range", "ideal", "x ideal", "429s drawn", "updates done"], table)
+    return out
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -361,6 +473,7 @@ def render(data: dict[str, Any], chart: str | None = None) -> str:
                     ]
                 )
         out += _table(["client", "wall time", "range", "ideal", "x ideal", "client CPU"], rows)
+    out += bulk_table(data, summary)
     out.append("")
     return "\n".join(out)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -501,12 +502,15 @@ def concurrency(spec: dict[str, Any]) -> dict[str, float]:
 
 
 def _status_of(exc: Exception) -> int | None:
-    """The HTTP status an error carries: ours (``status_code``) or the SDK's ``ApiException`` (``status``)."""
+    """The HTTP status an error carries: ours (``status_code``), the SDK's ``ApiException``
+    (``status``), or urllib3's ``MaxRetryError`` once its own retries of a status ran out (the SDK
+    lets that through: "too many 429 error responses")."""
     for name in ("status_code", "status"):
         value = getattr(exc, name, None)
         if isinstance(value, int):
             return value
-    return None
+    found = re.search(r"too many (\d{3}) error responses", str(getattr(exc, "reason", "")))
+    return int(found.group(1)) if found else None
 
 
 class _Tally:

@@ -28,6 +28,7 @@ from ._config import (
 )
 from ._convert import coerce_details
 from ._errors import (
+    APIConnectionError,
     APIStatusError,
     InvalidRequestError,
     UnreadableResponseError,
@@ -35,11 +36,23 @@ from ._errors import (
     make_status_error,
     one_line,
     scrub_bytes,
+    scrub_text,
 )
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
-from ._retry import RetryPolicy, parse_retry_after
+from ._retry import RetryPolicy, Verdict
+from ._send import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    TRACE,
+    Call,
+    note_attempts,
+    rebuilt,
+    tracking_id,
+    validate_deadline,
+    validate_max_response_bytes,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -47,7 +60,7 @@ if TYPE_CHECKING:
 
     from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
 
-__all__ = ["NOT_GIVEN", "BaseClient", "Expect", "Prepared", "logger"]
+__all__ = ["NOT_GIVEN", "TRACE", "BaseClient", "Expect", "Prepared", "logger"]
 
 # Named after the package, not spelled out: a vendored copy (`myproj._vendor.acme_sim`) logs under its
 # own name, inside the host's logger tree, and never mixes with an installed `sailpoint_sim`.
@@ -124,7 +137,12 @@ class BaseClient:
         patch_format: PatchFormat = PatchFormat.OPERATIONS_OBJECT,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        self._closed = False
+        self.deadline = validate_deadline(deadline)
+        self.max_response_bytes = validate_max_response_bytes(max_response_bytes)
         settings = ClientSettings(
             base_url,
             client_id,
@@ -280,59 +298,80 @@ class BaseClient:
         )
         return self._prepare(kwargs, Expect.NOTHING)
 
-    # -- retries and logging ----------------------------------------------------------------------
+    # -- the send loop's I/O-free steps (the loops: _client._call, _async_client._call) ----------------
 
-    def _retry_delay(self, prepared: Prepared, response: httpx.Response, attempt: int) -> float | None:
-        status = response.status_code
-        if status != 429 and status < 500:
-            return None
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.retry.clock)
-        return self.retry.delay_for_status(prepared.method, status, retry_after, attempt)
-
-    def _log_attempt(self, prepared: Prepared, response: httpx.Response, attempt: int) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %s (attempt %d/%d)",
-                prepared.method,
-                prepared.url,
-                response.status_code,
-                attempt,
-                self.retry.max_attempts,
-            )
-
-    def _log_retry(self, prepared: Prepared, cause: str, attempt: int, delay: float) -> None:
-        logger.warning(
-            "%s %s failed with %s (attempt %d/%d); retrying in %.2f s",
-            prepared.method,
-            prepared.url,
-            cause,
-            attempt,
-            self.retry.max_attempts,
-            delay,
+    def _closed_error(self, call: Call) -> APIConnectionError:
+        return APIConnectionError(
+            f"the client was closed during {call.method} {call.url}; the call was not completed",
+            method=call.method,
+            url=call.url,
         )
 
-    # -- response mapping -------------------------------------------------------------------------
+    def _log_attempt(self, call: Call, response: httpx.Response, body: bytes) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            tracking = tracking_id(response, body)
+            logger.debug(
+                "%s %s -> %s (attempt %d/%d, trackingId %s)",
+                call.method,
+                call.url,
+                response.status_code,
+                call.attempt,
+                self.retry.max_attempts,
+                tracking or "none",
+                extra={"tracking_id": tracking},
+            )
 
-    def _result(self, prepared: Prepared, response: httpx.Response) -> Any:
-        """The parsed result of a final response, or the typed error for it."""
+    def _log_retry(self, call: Call, reason: str, delay: float, tracking: str | None = None) -> None:
+        logger.warning(
+            "%s %s failed with %s (attempt %d/%d, trackingId %s); retrying in %.2f s",
+            call.method,
+            call.url,
+            reason,
+            call.attempt,
+            self.retry.max_attempts,
+            tracking or "none",
+            delay,
+            extra={"tracking_id": tracking},
+        )
+
+    def _final(
+        self, prepared: Prepared, call: Call, response: httpx.Response, body: bytes, verdict: Verdict
+    ) -> Any:
+        """The result of the call's last response, or its typed error (with the attempts noted)."""
         status = response.status_code
         if 200 <= status < 300:
             if prepared.kind is Expect.NOTHING:
                 return None
-            return self._parse_success(prepared, response)
-        raise self._status_error(prepared, response)
+            return self._parse_success(prepared, response, body)
+        if status == 404 and prepared.method == "DELETE" and call.reached:
+            # An earlier attempt may have deleted it (the answer was lost): the retry's 404 is that success.
+            logger.warning(
+                "%s %s answered 404 on attempt %d after an earlier attempt may have reached the server; "
+                "taken as deleted (trackingId %s)",
+                call.method,
+                call.url,
+                call.attempt,
+                tracking_id(response, body) or "none",
+            )
+            return None
+        error = self._status_error(prepared, response, body, verdict.retry_after)
+        raise note_attempts(error, call)
 
-    def _status_error(self, prepared: Prepared, response: httpx.Response) -> APIStatusError:
-        retry_after = None
-        if response.status_code == 429:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.retry.clock)
+    def _status_error(
+        self, prepared: Prepared, response: httpx.Response, body: bytes, retry_after: float | None
+    ) -> APIStatusError:
+        secrets = self._secret_values()
         error = make_status_error(
-            response,
+            rebuilt(response, body),
             method=prepared.method,
             url=prepared.url,
             retry_after=retry_after,
-            secrets=self._secret_values(),
+            secrets=secrets,
         )
+        if 300 <= error.status_code < 400:
+            location = scrub_text(response.headers.get("Location", "(none)"), secrets)
+            # The server's messages stay as sent; the line says why nothing followed.
+            error.args = (f"{error}; redirect to {one_line(location)[:200]} not followed (never are)",)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s failed: status %s, trackingId %s",
@@ -340,28 +379,36 @@ class BaseClient:
                 prepared.url,
                 error.status_code,
                 error.tracking_id,
+                extra={"tracking_id": error.tracking_id},
             )
         return error
 
-    def _parse_success(self, prepared: Prepared, response: httpx.Response) -> Any:
-        content = response.content
+    # -- response mapping -------------------------------------------------------------------------
+
+    def _parse_success(self, prepared: Prepared, response: httpx.Response, content: bytes) -> Any:
         try:
             data = json.loads(content)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise self._unreadable(prepared, response, f"body is not JSON ({type(exc).__name__})") from None
+            raise self._unreadable(
+                prepared, response, content, f"body is not JSON ({type(exc).__name__})"
+            ) from None
         dto = self._generated.ServiceDeskIntegrationDto
         try:
             if prepared.kind is Expect.LIST:
                 if not isinstance(data, list):
-                    raise self._unreadable(prepared, response, "expected a JSON array of integrations")
+                    raise self._unreadable(
+                        prepared, response, content, "expected a JSON array of integrations"
+                    )
                 result: list[ServiceDeskIntegrationDto] = []
                 for index, item in enumerate(data):
                     if not isinstance(item, dict):
-                        raise self._unreadable(prepared, response, f"item {index} is not a JSON object")
+                        raise self._unreadable(
+                            prepared, response, content, f"item {index} is not a JSON object"
+                        )
                     result.append(dto.from_dict(item))
                 return result
             if not isinstance(data, dict):
-                raise self._unreadable(prepared, response, "expected a JSON object (an integration)")
+                raise self._unreadable(prepared, response, content, "expected a JSON object (an integration)")
             return dto.from_dict(data)
         except UnreadableResponseError:
             raise
@@ -369,17 +416,18 @@ class BaseClient:
             raise self._unreadable(
                 prepared,
                 response,
+                content,
                 f"does not fit ServiceDeskIntegrationDto ({type(exc).__name__}: {one_line(str(exc))[:120]})",
             ) from None
 
     def _unreadable(
-        self, prepared: Prepared, response: httpx.Response, reason: str
+        self, prepared: Prepared, response: httpx.Response, content: bytes, reason: str
     ) -> UnreadableResponseError:
         return UnreadableResponseError(
             reason,
             status_code=response.status_code,
             content_type=response.headers.get("Content-Type", ""),
-            body_excerpt=excerpt(scrub_bytes(response.content, self._secret_values())),
+            body_excerpt=excerpt(scrub_bytes(content[:4000], self._secret_values())),
             method=prepared.method,
             url=prepared.url,
         )

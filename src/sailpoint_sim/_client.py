@@ -8,11 +8,25 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, shared_ssl_context
+from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, logger, shared_ssl_context
 from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS, Layout
-from ._errors import ConfigurationError, InvalidRequestError, transport_error
+from ._errors import ConfigurationError, InvalidRequestError, SailPointError, transport_error
 from ._patch import PatchFormat
 from ._retry import RetryPolicy
+from ._send import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    NO_AUTH,
+    TRACE,
+    Call,
+    base_timeouts,
+    note_attempts,
+    read_body,
+    rebuilt,
+    trace_request,
+    trace_response,
+    tracking_id,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -47,6 +61,11 @@ class SimIntegrationsClient(BaseClient):
             closed by this client.
         allow_insecure_http: Allow ``http://`` for non-loopback hosts (not recommended).
         user_agent: User-Agent header value.
+        deadline: Seconds for a whole call: every attempt (token request included), every wait
+            between attempts, pacing and reading (default 300; None: no deadline). Past it:
+            APITimeoutError.
+        max_response_bytes: Cap on the bytes read of any response, after decompression (default
+            64 MiB). A success or token answer past it: ResponseTooLargeError.
 
     Raises:
         ConfigurationError: a setting is missing or malformed.
@@ -71,6 +90,8 @@ class SimIntegrationsClient(BaseClient):
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
         user_agent: str | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url,
@@ -86,6 +107,8 @@ class SimIntegrationsClient(BaseClient):
             patch_format=patch_format,
             allow_insecure_http=allow_insecure_http,
             user_agent=user_agent,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise ConfigurationError(
@@ -103,7 +126,12 @@ class SimIntegrationsClient(BaseClient):
     # -- lifecycle ----------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HTTP client if this object created it (a client you passed in stays open)."""
+        """Close the HTTP client if this object created it (a client you passed in stays open).
+
+        Calls in flight end in APIConnectionError and are not retried; later calls raise
+        InvalidRequestError.
+        """
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
@@ -118,36 +146,145 @@ class SimIntegrationsClient(BaseClient):
     ) -> None:
         self.close()
 
-    # -- sending ------------------------------------------------------------------------------------
+    # -- sending ----------------------------------------------------------------------------------
+    # One loop per call: before each attempt, pacing; the attempt drives the auth flow and sends each
+    # request it yields (the token request retried on its own); RetryPolicy.decide says wait or stop.
 
     def _call(self, prepared: Prepared) -> Any:
-        if self._http.is_closed:
+        if self._closed or self._http.is_closed:
             raise InvalidRequestError("the client is closed")
+        call = Call(prepared.method, prepared.url, self.deadline)
+        base = base_timeouts(prepared.request, self.timeout)
         retry = self.retry
-        attempt = 1
         while True:
             try:
-                response = self._http.send(prepared.request, auth=self.auth)
+                response, body = self._attempt(prepared, call, base)
             except httpx.TransportError as exc:
-                delay = retry.delay_for_exception(prepared.method, exc, attempt)
-                if delay is None:
-                    raise transport_error(exc, method=prepared.method, url=prepared.url) from exc
-                self._log_retry(prepared, type(exc).__name__, attempt, delay)
-                retry.sleep(delay)
-                attempt += 1
+                if self._closed:
+                    raise self._closed_error(call) from exc
+                verdict = retry.decide(call.attempt, prepared.method, exc, time_left=call.remaining())
+                if verdict.delay is None:
+                    raise note_attempts(transport_error(exc, method=call.method, url=call.url), call) from exc
+                self._log_retry(call, verdict.reason, verdict.delay)
+                call.retried(verdict.reason, verdict.reached)
+                self._wait(verdict.delay, call)
                 continue
-            except httpx.RequestError as exc:  # decoding errors, too many redirects
-                raise transport_error(exc, method=prepared.method, url=prepared.url) from exc
-            self._log_attempt(prepared, response, attempt)
-            if response.status_code < 300:
-                return self._result(prepared, response)
-            delay = self._retry_delay(prepared, response, attempt)
-            if delay is None:
-                return self._result(prepared, response)
-            response.close()
-            self._log_retry(prepared, f"status {response.status_code}", attempt, delay)
-            retry.sleep(delay)
-            attempt += 1
+            except httpx.RequestError as exc:  # a body that cannot be decoded, an unsupported protocol
+                raise note_attempts(transport_error(exc, method=call.method, url=call.url), call) from exc
+            except SailPointError as exc:
+                note_attempts(exc, call)
+                raise
+            except RuntimeError as exc:  # httpx: "Cannot send a request, as the client has been closed."
+                if self._closed or self._http.is_closed:
+                    raise self._closed_error(call) from exc
+                raise
+            verdict = retry.decide(call.attempt, prepared.method, response, time_left=call.remaining())
+            if verdict.delay is None:
+                return self._final(prepared, call, response, body, verdict)
+            self._log_retry(call, verdict.reason, verdict.delay, tracking_id(response, body))
+            if response.status_code == 429:
+                self._hold_after_429(verdict.delay)
+            call.retried(verdict.reason, verdict.reached)
+            self._wait(verdict.delay, call)
+
+    def _pace(self, call: Call) -> None:
+        """Before each attempt: wait for the rate limit's pacing (within the call's deadline).
+
+        PACING (helper "auth", _ratelimit.py) plugs in here; no pacing yet.
+        """
+
+    def _hold_after_429(self, seconds: float) -> None:
+        """On a 429: hold every call of this client until Retry-After has passed.
+
+        PACING (helper "auth", _ratelimit.py) plugs in here; today only the call that got the 429 waits.
+        """
+
+    def _wait(self, delay: float, call: Call) -> None:
+        if delay > 0:
+            self.retry.sleep(delay)
+        if self._closed:
+            raise self._closed_error(call)
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        # Never follow a redirect, whatever the user's client says: a 3xx becomes a typed error and
+        # nothing (neither a token nor a client secret) goes to the Location host.
+        return self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
+
+    def _attempt(
+        self, prepared: Prepared, call: Call, base: dict[str, float | None]
+    ) -> tuple[httpx.Response, bytes]:
+        """One attempt: drive the auth flow; send what it yields; the last API response and its body."""
+        self._pace(call)
+        request = prepared.request
+        secrets = self._secret_values()
+        tracing = logger.isEnabledFor(TRACE)
+        flow = self.auth.sync_auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while True:
+                if outgoing is not request:
+                    # The flow asks for a token: a request of its own, retried like a GET.
+                    outgoing = flow.send(self._token_exchange(outgoing, call))
+                    continue
+                call.clamp(request, base)
+                if tracing:
+                    trace_request(logger, request, secrets)
+                response = self._send(request)
+                body: bytes | None = None
+                given = response
+                if response.status_code == 401 or self.auth.requires_response_body:
+                    # The flow may read this one: read it here, within the cap, and hand it a copy.
+                    body = read_body(response, self.max_response_bytes, call, secrets)
+                    given = rebuilt(response, body)
+                try:
+                    outgoing = flow.send(given)
+                except StopIteration:
+                    if body is None:
+                        body = read_body(response, self.max_response_bytes, call, secrets)
+                    if tracing:
+                        trace_response(logger, response, body, self._secret_values())
+                    self._log_attempt(call, response, body)
+                    return response, body
+                response.close()
+        finally:
+            flow.close()
+
+    def _token_exchange(self, request: httpx.Request, call: Call) -> httpx.Response:
+        """Send the auth flow's token request, retried like a GET; its (read) final response."""
+        sub = call.sub(request.method, str(request.url))
+        base = base_timeouts(request, self.timeout)
+        secrets = self._secret_values()
+        tracing = logger.isEnabledFor(TRACE)
+        while True:
+            try:
+                sub.clamp(request, base)
+                if tracing:
+                    trace_request(logger, request, secrets)
+                response = self._send(request)
+                body = read_body(response, self.max_response_bytes, sub, secrets)
+            except httpx.TransportError as exc:
+                if self._closed:
+                    raise self._closed_error(sub) from exc
+                verdict = self.retry.decide(
+                    sub.attempt, sub.method, exc, repeatable=True, time_left=sub.remaining()
+                )
+                if verdict.delay is None:
+                    raise transport_error(exc, method=sub.method, url=sub.url) from exc
+                self._log_retry(sub, verdict.reason, verdict.delay)
+                sub.retried(f"token request {verdict.reason}", verdict.reached)
+                self._wait(verdict.delay, sub)
+                continue
+            if tracing:
+                trace_response(logger, response, body, secrets, token_answer=True)
+            self._log_attempt(sub, response, body)
+            verdict = self.retry.decide(
+                sub.attempt, sub.method, response, repeatable=True, time_left=sub.remaining()
+            )
+            if verdict.delay is None:
+                return rebuilt(response, body)
+            self._log_retry(sub, verdict.reason, verdict.delay, tracking_id(response, body))
+            sub.retried(f"token request {verdict.reason}", verdict.reached)
+            self._wait(verdict.delay, sub)
 
     # -- the seven operations -----------------------------------------------------------------------
 

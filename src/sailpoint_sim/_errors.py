@@ -8,6 +8,7 @@ Every failure a client method can meet ends in one of these types::
     ├── APIConnectionError          the request did not complete (connect, read, write, protocol)
     │   └── APITimeoutError         ... because a timeout expired
     ├── UnreadableResponseError     a 2xx whose body is not what the API documents
+    │   └── ResponseTooLargeError   ... or larger than max_response_bytes (reading stopped there)
     └── APIStatusError              a non-2xx status (status_code, detail_code, tracking_id, messages)
         ├── BadRequestError         400
         ├── AuthenticationError     401, and any failure of the OAuth2 token endpoint
@@ -41,6 +42,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "SailPointError",
     "ServerError",
     "UnexpectedStatusError",
@@ -70,7 +72,16 @@ def one_line(text: str) -> str:
 
 
 class SailPointError(Exception):
-    """Base class of every exception this package raises."""
+    """Base class of every exception this package raises.
+
+    Attributes:
+        attempts: How many attempts the failed call made (1: it was not retried).
+        retried_for: What each retry was for, in order ("503 Service Unavailable", "ReadTimeout").
+    """
+
+    # Set by the clients' send loop (_send.note_attempts) on the error a call ends with.
+    attempts: int = 1
+    retried_for: tuple[str, ...] = ()
 
 
 class ConfigurationError(SailPointError):
@@ -131,6 +142,18 @@ class UnreadableResponseError(SailPointError):
             f"unreadable {status_code} response{where} (content-type {content_type or 'none'!r}): "
             f"{reason}; body starts {body_excerpt!r}"
         )
+
+
+class ResponseTooLargeError(UnreadableResponseError):
+    """The response body passed ``max_response_bytes`` (counted after decompression); reading stopped.
+
+    Attributes:
+        limit: The cap in bytes.
+    """
+
+    def __init__(self, reason: str, *, limit: int, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(reason, **kwargs)
 
 
 class APIStatusError(SailPointError):

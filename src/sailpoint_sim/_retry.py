@@ -1,7 +1,8 @@
 """Retry policy: which failures are retried, how long to wait, and Retry-After parsing.
 
-The decisions are pure functions of (method, response or exception, attempt); the clients own the
-loop and the sleeping, so sync and async behave the same and tests inject the sleep.
+One function, :meth:`RetryPolicy.decide`, makes every retry decision (attempt, method, response or
+exception -> wait or stop) for API and token requests of both clients; the clients own the loop and
+the sleeping, so sync and async behave the same and tests inject the sleep.
 
 | Failure                                      | Methods retried        | Wait                           |
 |----------------------------------------------|------------------------|--------------------------------|
@@ -24,9 +25,9 @@ from typing import Final
 
 import httpx
 
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, status_phrase
 
-__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["IDEMPOTENT_METHODS", "LONGEST_WAIT", "RetryPolicy", "Verdict", "parse_retry_after"]
 
 # PUT and DELETE are idempotent by HTTP semantics and by this API (a PUT stores the same full body; a
 # repeated DELETE at worst answers 404). POST creates and PATCH may apply `add`/`move` twice, so they are
@@ -37,6 +38,9 @@ _RETRY_STATUSES_IDEMPOTENT: Final = frozenset({502, 503, 504})
 # the pool), so the server cannot have acted on it: retrying them is safe for every method, POST included.
 _NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _SENT_MAYBE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+# No wait is ever longer than a day, whatever retry_after_max says: time.sleep and asyncio.sleep
+# overflow on values such as 1e300, and no caller wants to block that long without knowing.
+LONGEST_WAIT: Final = 86400.0
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
@@ -151,32 +155,95 @@ class RetryPolicy:
             delay *= 1.0 - 0.25 * self.random()
         return delay
 
-    def delay_for_status(
-        self, method: str, status: int, retry_after: float | None, attempt: int
-    ) -> float | None:
-        """Seconds to wait before retrying after ``status`` on attempt ``attempt``; None = do not retry."""
-        if attempt >= self.max_attempts:
-            return None
-        if status == 429:
-            pass
-        elif status in _RETRY_STATUSES_IDEMPOTENT:
-            if method not in IDEMPOTENT_METHODS:
-                return None
-        else:
-            return None
-        if retry_after is not None:
-            return retry_after if retry_after <= self.retry_after_max else None
-        return self.backoff(attempt)
+    def decide(
+        self,
+        attempt: int,
+        method: str,
+        outcome: httpx.Response | BaseException,
+        *,
+        repeatable: bool | None = None,
+        time_left: float | None = None,
+    ) -> Verdict:
+        """The one retry decision: after attempt ``attempt`` of ``method`` ended in ``outcome``, wait or stop.
 
-    def delay_for_exception(self, method: str, exc: BaseException, attempt: int) -> float | None:
-        """Seconds to wait before retrying after transport error ``exc``; None = do not retry."""
-        if attempt >= self.max_attempts:
-            return None
-        if isinstance(exc, _NOT_SENT_ERRORS):
-            return self.backoff(attempt)
-        if isinstance(exc, _SENT_MAYBE_ERRORS) and method in IDEMPOTENT_METHODS:
-            return self.backoff(attempt)
-        return None
+        ``outcome`` is the response (any status) or the exception the attempt raised. ``repeatable``
+        overrides the method's idempotency (the token request is always safe to repeat, though it is a
+        POST). ``time_left`` is what remains of the call's deadline: a wait that would pass it stops.
+        A 429's ``Retry-After`` is parsed here, once, and handed back in the verdict for the error.
+        """
+        if repeatable is None:
+            repeatable = method in IDEMPOTENT_METHODS
+        retry_after: float | None = None
+        if isinstance(outcome, httpx.Response):
+            status = outcome.status_code
+            if status < 300:
+                return Verdict(None, "", None, reached=True)
+            reason = status_phrase(status)
+            if status == 429:
+                # The server did nothing: every method may be repeated.
+                retry_after = parse_retry_after(outcome.headers.get("Retry-After"), now=self.clock)
+                retryable, reached = True, False
+            elif status in _RETRY_STATUSES_IDEMPOTENT:
+                retryable, reached = repeatable, True
+                if retryable:
+                    retry_after = parse_retry_after(outcome.headers.get("Retry-After"), now=self.clock)
+            else:
+                retryable, reached = False, True
+        else:
+            reason = type(outcome).__name__
+            if isinstance(outcome, _NOT_SENT_ERRORS):
+                retryable, reached = True, False
+            elif isinstance(outcome, _SENT_MAYBE_ERRORS):
+                retryable, reached = repeatable, True
+            else:
+                retryable, reached = False, True
+        if not retryable or attempt >= self.max_attempts:
+            return Verdict(None, reason, retry_after, reached=reached)
+        if retry_after is not None:
+            # Too long to honour: the call ends with the error (and its retry_after) at once. The
+            # absolute ceiling also keeps an absurd Retry-After (1e300) away from time.sleep.
+            if retry_after > self.retry_after_max or retry_after > LONGEST_WAIT:
+                return Verdict(None, reason, retry_after, reached=reached, too_long=True)
+            delay = retry_after
+        else:
+            delay = self.backoff(attempt)
+        if time_left is not None and delay > time_left:
+            return Verdict(None, reason, retry_after, reached=reached, too_long=True)
+        return Verdict(delay, reason, retry_after, reached=reached)
+
+
+class Verdict:
+    """What :meth:`RetryPolicy.decide` concluded about one attempt.
+
+    Attributes:
+        delay: Seconds to wait before the next attempt, or None: stop (return or raise this outcome).
+        reason: What went wrong, for logs and messages ("503 Service Unavailable", "ReadTimeout"); ''
+            for a success.
+        retry_after: The server's Retry-After in seconds (parsed once), or None.
+        reached: Whether the attempt may have reached the server (False for a 429 or a failure to
+            connect): a retried DELETE answered 404 after such an attempt was applied.
+        too_long: The wait asked for (Retry-After, or backoff past the deadline) was too long to honour.
+    """
+
+    __slots__ = ("delay", "reached", "reason", "retry_after", "too_long")
+
+    def __init__(
+        self,
+        delay: float | None,
+        reason: str,
+        retry_after: float | None,
+        *,
+        reached: bool,
+        too_long: bool = False,
+    ) -> None:
+        self.delay = delay
+        self.reason = reason
+        self.retry_after = retry_after
+        self.reached = reached
+        self.too_long = too_long
+
+    def __repr__(self) -> str:
+        return f"Verdict(delay={self.delay!r}, reason={self.reason!r}, retry_after={self.retry_after!r})"
 
 
 def _default_random() -> float:

@@ -129,7 +129,7 @@ def test_apply_asks_on_a_terminal_and_only_yes_confirms(
     for answer in ("no\n", "y\n", "\n", ""):
         declined = cli("apply", str(tmp_path), "--prune", answer=answer)
         assert (
-            declined.code == 1
+            declined.code == EXIT_USAGE
             and "Only 'yes' confirms" in declined.err
             and "nothing was sent" in declined.err
         )

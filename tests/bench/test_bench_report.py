@@ -200,3 +200,90 @@ def test_import_rows_say_where_ours_were_measured() -> None:
     assert "| `import sailpoint_sim` | 120.0 ms | 120.0 ms - 120.0 ms | 1.20x | 32.0 MiB | +2.0 MiB |" in text
     data["meta"]["imports_env"] = "project"
     assert "loads its command-line module" in report.render(data)
+
+
+# --- the bulk row (issue 11): N updates against a rate-limited fake ------------------------------------
+
+
+def _bulk_data(sync_wall: float, async_429: list[float], failed: float = 0.0) -> dict[str, Any]:
+    """300 updates at 100 per 1 s (ideal 3 s); the SDK draws 429s and loses updates."""
+    data = _data()
+    data["meta"]["config"] |= {
+        "bulk_updates": 300,
+        "bulk_limit": [100, 1.0],
+        "bulk_concurrency": 20,
+        "bulk_repeats": 3,
+    }
+    data["clients"]["sdk-v2"] = "SDK 2 (flat imports)"
+    s = 1e9
+    data["samples"] |= {
+        "bulk": {
+            "sequential": {"sync": [sync_wall] * 3, "sdk-v2": [0.4 * s] * 3},
+            "concurrent": {"async": [3.01 * s] * 3},
+        },
+        "bulk_429": {
+            "sequential": {"sync": [0.0] * 3, "sdk-v2": [200.0, 210.0, 205.0]},
+            "concurrent": {"async": async_429},
+        },
+        "bulk_ok": {
+            "sequential": {"sync": [300.0 - failed] * 3, "sdk-v2": [100.0] * 3},
+            "concurrent": {"async": [300.0] * 3},
+        },
+        "bulk_failed": {
+            "sequential": {"sync": [failed] * 3, "sdk-v2": [200.0] * 3},
+            "concurrent": {"async": [0.0] * 3},
+        },
+    }
+    return data
+
+
+SYNC_BULK = "sailpoint_sim sync, one after another: 300 updates at 100/1 s ≤ 1.05x ideal (3.00 s), no 429"
+ASYNC_BULK = "sailpoint_sim async, concurrency 20: 300 updates at 100/1 s ≤ 1.05x ideal (3.00 s), no 429"
+
+
+def test_bulk_targets_met_within_the_ratio_and_without_429s() -> None:
+    verdicts = _verdicts(_bulk_data(3.05e9, [0.0] * 3))
+    assert verdicts[SYNC_BULK] == ("1.02x (3.05 s); 429s: 0", True)
+    assert verdicts[ASYNC_BULK] == ("1.00x (3.01 s); 429s: 0", True)
+    # SailPoint's SDK has a row in the table, not a target of ours.
+    assert not any(name.startswith("SDK 2") for name in verdicts)
+
+
+@pytest.mark.parametrize(
+    ("sync_wall", "async_429", "failed", "missed"),
+    [
+        (3.2e9, [0.0] * 3, 0.0, SYNC_BULK),  # 1.07x: too slow
+        (3.0e9, [0.0, 0.0, 1.0], 0.0, ASYNC_BULK),  # one 429 in one run is one too many
+        (3.0e9, [0.0] * 3, 2.0, SYNC_BULK),  # an update given up on
+    ],
+)
+def test_bulk_target_missed(sync_wall: float, async_429: list[float], failed: float, missed: str) -> None:
+    verdicts = _verdicts(_bulk_data(sync_wall, async_429, failed))
+    assert verdicts[missed][1] is False
+    assert all(
+        met for name, (_, met) in verdicts.items() if name.startswith("sailpoint_sim") and name != missed
+    )
+
+
+def test_bulk_section_shows_every_client_against_the_ideal() -> None:
+    text = report.render(_bulk_data(3.05e9, [0.0, 0.0, 1.0]))
+    assert "## Bulk: 300 updates, 100 requests per 1 s per token" in text
+    assert "| client | wall time | range | ideal | x ideal | 429s drawn | updates done |" in text
+    assert (
+        "| sailpoint_sim sync, one after another | 3.05 s | 3.05 s - 3.05 s | 3.00 s | 1.02x | 0 | 300 of 300 |"
+        in text
+    )
+    assert (
+        "| sailpoint_sim async, concurrency 20 | 3.01 s | 3.01 s - 3.01 s | 3.00 s | 1.00x | 0 (0 - 1) | 300 of 300 |"
+        in text
+    )
+    assert (
+        "| SDK 2 (flat imports), one after another | 400.0 ms | 400.0 ms - 400.0 ms | 3.00 s | 0.13x | 205 (200 - 210) | 100 of 300 |"
+        in text
+    )
+
+
+def test_a_run_without_the_bulk_row_renders_without_it() -> None:
+    text = report.render(_data())
+    assert "## Bulk" not in text
+    assert not any("updates at" in name for name in _verdicts(_data()))

@@ -21,9 +21,9 @@ from sailpoint_sim._doctor import (
     Access,
     DoctorReport,
     Status,
-    _ui_host_hint,
     run_doctor,
 )
+from sailpoint_sim._doctor._network import ui_host_hint
 from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService
 
 CLIENT_ID = "doctor-client"
@@ -163,10 +163,10 @@ def test_unresolvable_host_is_a_transport_error() -> None:
 
 def test_ui_host_instead_of_api_host_gets_a_hint() -> None:
     # Unit-level: a report test would have to reach SailPoint's real UI host.
-    assert _ui_host_hint("acme.identitynow.com") == (
+    assert ui_host_hint("acme.identitynow.com") == (
         "this looks like the UI host; the API host is acme.api.identitynow.com"
     )
-    assert _ui_host_hint("acme.api.identitynow.com") is None
+    assert ui_host_hint("acme.api.identitynow.com") is None
 
 
 def free_port() -> int:

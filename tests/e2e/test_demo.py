@@ -26,6 +26,13 @@ STEPS = (
     "patch the before-provisioning rule",
     "delete",
     "get after delete: 404, exit code 3",
+    "as code: create 'Demo HR desk' to manage",
+    "as code: create 'Demo IT desk' to manage",
+    "as code: export, one JSON file per integration",
+    "as code: plan, the field-by-field diff (exit code 1: changes)",
+    "as code: apply without a terminal or --yes: refused, exit code 2",
+    "as code: apply --yes",
+    "as code: plan again: nothing left to change",
 )
 
 
@@ -68,6 +75,12 @@ def test_demo_walks_every_step_and_stops_the_server() -> None:
     # Each step shows the command it ran.
     assert "$ sailpoint-sim create spec/examples/seed-sim-integration-details.json" in output
     assert "--patch-format rfc6902" in output
+    # The as-code steps: the edit is shown as a diff, the plan field by field, apply's progress line.
+    assert '+  "description": "Tickets for HR, reviewed in git",' in output
+    assert '~ /description: "Tickets for the Demo HR desk" -> "Tickets for HR, reviewed in git"' in output
+    assert "< /dev/null" in output and "--yes" in output
+    assert '[stderr] [1/1] updated "Demo HR desk"' in output
+    assert "No changes: 2 unchanged." in output
     # The client secret is never shown.
     assert "fake-client-secret" not in output + result.stderr
 
@@ -110,3 +123,12 @@ def test_the_server_is_stopped_even_when_a_step_fails() -> None:
         raise demo.DemoFailure("boom")
     assert len(seen) == 1
     assert not pid_alive(seen[0])
+
+
+def test_the_as_code_steps_fail_the_demo_when_apply_does_not_apply(tmp_path: Path) -> None:
+    demo = load_demo()
+    fake = FakeSimService()
+    fake.inject(status=500, operation="patchSIMAttributes", times=None)
+    with fake.serve() as server, pytest.raises(demo.DemoFailure, match=r"as code: apply --yes: exit code 3"):
+        demo.as_code(demo.Cli(server.url), tmp_path / "integrations")
+    assert [name for name in (tmp_path / "integrations").iterdir()] != []

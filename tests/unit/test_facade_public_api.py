@@ -45,6 +45,7 @@ REQUIRED = {
     "PermissionDeniedError",
     "NotFoundError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "UnexpectedStatusError",
     "__version__",
@@ -73,6 +74,7 @@ def test_exception_tree() -> None:
     ):
         assert issubclass(cls, SailPointError)
     assert issubclass(APITimeoutError, APIConnectionError)
+    assert issubclass(sailpoint_sim.ResponseTooLargeError, UnreadableResponseError)
     for cls in (
         BadRequestError,
         AuthenticationError,

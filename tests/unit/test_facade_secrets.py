@@ -162,10 +162,15 @@ async def test_logging_content(api_factory: ApiFactory, caplog: pytest.LogCaptur
     debug = [r.getMessage() for r in ours if r.levelno == logging.DEBUG]
     warnings = [r.getMessage() for r in ours if r.levelno == logging.WARNING]
     url = "https://acme.api.identitynow.com/v2025/sim-integrations/abc"
-    assert f"GET {url} -> 503 (attempt 1/3)" in debug
-    assert f"GET {url} -> 404 (attempt 2/3)" in debug
-    assert any("trackingId track-42" in m for m in debug)
-    assert len(warnings) == 1 and "retrying in 0.50 s" in warnings[0] and "status 503" in warnings[0]
+    assert f"GET {url} -> 503 (attempt 1/3, trackingId none)" in debug
+    # Each attempt's record carries SailPoint's tracking id (from the body here), as text and as data.
+    assert f"GET {url} -> 404 (attempt 2/3, trackingId track-42)" in debug
+    assert [r.tracking_id for r in ours if r.getMessage().startswith(f"GET {url} -> 404")] == ["track-42"]
+    assert (
+        len(warnings) == 1
+        and "retrying in 0.50 s" in warnings[0]
+        and "503 Service Unavailable" in warnings[0]
+    )
 
 
 @pytest.mark.parametrize("auth", ["static", "client-credentials"])

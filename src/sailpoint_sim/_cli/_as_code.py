@@ -13,13 +13,15 @@ from typing import Any
 
 from ._command import Command, Context
 from ._connection import client_from_args
-from ._exit import EXIT_API_ERROR, EXIT_OK, UsageError, exit_code_for
+from ._exit import EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, UsageError, exit_code_for
 from ._output import print_json
 
 __all__ = ["COMMANDS", "EXIT_CANCELLED", "EXIT_CHANGES"]
 
-EXIT_CHANGES = 1  # plan --exit-code: there are changes (as `git diff --exit-code`)
-EXIT_CANCELLED = 1  # apply: the person answered anything but "yes"; nothing was sent
+EXIT_CHANGES = 1  # plan --exit-code: there are changes (as `git diff --exit-code`; only with that flag)
+# apply: the person answered anything but "yes"; nothing was sent. Like the refusal without a terminal
+# (a UsageError), not 1, which the tool reserves for its own bugs.
+EXIT_CANCELLED = EXIT_USAGE
 
 AS_CODE_EPILOG = """\
 definitions:
@@ -35,7 +37,8 @@ id map (--map FILE):
   value of the map are listed by plan; apply refuses them unless --keep-unmapped.
 
 exit codes of plan and apply (besides those below):
-  1  plan --exit-code: there are changes; apply: not confirmed, nothing was sent
+  1  plan --exit-code: there are changes (without --exit-code, 0)
+  2  apply: not confirmed on the terminal, or no terminal and no --yes; nothing was sent
   3  apply stopped: the service refused a change (a test operation failed because the tenant
      changed since the plan, or any other API error) or the tenant changed since the plan
   needs the as-code extra: pip install 'sailpoint-sim[as-code]' (exit code 2 without it)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import httpx
+
 from .._client import SimIntegrationsClient
+from .._errors import SailPointError
 from .._retry import RetryPolicy
 from ._exit import UsageError
 
@@ -26,9 +29,13 @@ def client_from_args(args: argparse.Namespace, **overrides: Any) -> SimIntegrati
         if value is not None:
             overrides[name] = value
     if getattr(args, "max_retries", None) is not None:
-        if args.max_retries < 0:
-            raise UsageError("--max-retries must be 0 or more")
         overrides["retry"] = RetryPolicy(max_retries=args.max_retries)
     if getattr(args, "allow_insecure_http", False):
         overrides["allow_insecure_http"] = True
-    return SimIntegrationsClient.from_env(**overrides)
+    try:
+        return SimIntegrationsClient.from_env(**overrides)
+    except SailPointError:
+        raise  # ConfigurationError names the setting itself
+    except (httpx.InvalidURL, ValueError) as exc:
+        # httpx refuses some URLs itself (an IDN host it cannot encode, a NUL): still a setting.
+        raise UsageError(f"invalid connection setting: {exc}") from None

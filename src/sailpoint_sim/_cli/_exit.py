@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_API_ERROR",
     "EXIT_CODES",
     "EXIT_CODES_HELP",
+    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_TRANSPORT_ERROR",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 EXIT_OK = 0
+EXIT_INTERNAL = 1  # an unexpected exception: a bug of ours, reported as one line (never a traceback)
 EXIT_USAGE = 2  # also argparse's own exit code for a bad command line
 EXIT_API_ERROR = 3
 EXIT_TRANSPORT_ERROR = 4
@@ -60,6 +62,7 @@ def exit_code_for(error: BaseException) -> int | None:
 EXIT_CODES_HELP = """\
 exit codes:
   0  success
+  1  internal error: a bug in sailpoint-sim (please report it)
   2  usage, configuration or invalid input (bad flags, unreadable JSON file, bad JSON Pointer)
   3  API error: the service answered 4xx or 5xx (including bad credentials); the message on
      stderr carries the status, SailPoint's message and its tracking id

@@ -40,6 +40,8 @@ def _parse_value(text: str) -> Any:
         return json.loads(text, parse_constant=_not_json)
     except ValueError:
         return text
+    except RecursionError:
+        raise UsageError("a patch flag value is nested too deeply to be read as JSON") from None
 
 
 def _not_json(name: str) -> Any:
@@ -82,16 +84,29 @@ def _read_json(source: str, what: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{what} {label} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{what} {label} is nested too deeply to be read") from None
 
 
 def read_details(source: str) -> dict[str, Any]:
     """The integration details in a JSON file ("-": stdin), which must hold an object."""
     details = _read_json(source, "integration file")
+    label = "stdin" if source == "-" else repr(source)
     if not isinstance(details, dict):
+        raise UsageError(f"the integration file {label} must hold a JSON object, not {_json_kind(details)}")
+    if "name" not in details:
+        # The library would say "details has no 'name'": here the user wrote a file, not a call.
         raise UsageError(
-            f"the integration file must hold a JSON object, not {type(details).__name__}: {source!r}"
+            f'the integration file {label} has no "name" field; the API requires one '
+            '(add "name": "..." to the JSON object; null is accepted)'
         )
     return details
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages about files."""
+    kinds = {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
 
 def _file_operations(source: str) -> list[Any]:

@@ -9,7 +9,7 @@ from ._command import Command, Context
 from ._connection import client_from_args
 from ._exit import EXIT_OK
 from ._input import PatchOperationAction, patch_operations, read_details
-from ._output import print_json, print_table
+from ._output import print_json, print_table, write_line
 
 __all__ = ["COMMANDS"]
 
@@ -126,7 +126,7 @@ def _delete(args: argparse.Namespace, ctx: Context) -> int:
     with client_from_args(args) as client:
         client.delete(args.id)
     # Nothing on stdout (there is no body); the confirmation is for the person at the terminal.
-    ctx.err.write(f"deleted {args.id}\n")
+    write_line(ctx.err, f"deleted {args.id}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .._base import logger as _package_logger
+from ._output import terminal_safe
 
 __all__ = ["logging_to_stderr"]
 
@@ -46,4 +47,5 @@ class _RedactingFormatter(logging.Formatter):
         self._redact = redact
 
     def format(self, record: logging.LogRecord) -> str:
-        return self._redact(super().format(record))
+        # A server's text in a record (a message, a URL) must not drive the terminal either.
+        return terminal_safe(self._redact(super().format(record)), keep_newlines=True)

@@ -7,8 +7,9 @@ import sys
 
 from ._command import Context
 from ._commands import COMMANDS
-from ._exit import EXIT_INTERRUPTED, EXIT_OK, exit_code_for
+from ._exit import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
 from ._log import logging_to_stderr
+from ._output import write_line
 from ._parser import UsageExit, build_parser
 from ._secrets import Redactor
 
@@ -18,16 +19,17 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    redact = Redactor(arguments)
     out, err = sys.stdout, sys.stderr
     parser = build_parser(COMMANDS)
     try:
-        args = parser.parse_args(arguments)
+        args = parser.parse(arguments)
     except UsageExit as exc:
-        err.write(redact(exc.usage + exc.message) + "\n")
+        err.write(exc.usage)
+        write_line(err, Redactor()(exc.message))
         return exc.code
     except SystemExit as exc:  # --help and --version exit 0 through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
+    redact = Redactor(args)
     command = next(c for c in COMMANDS if c.name == args.command)
     with logging_to_stderr(args.verbose, redact):
         try:
@@ -43,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             code = exit_code_for(exc)
             if code is None:
-                raise
-            err.write(redact(f"error: {exc}") + "\n")
+                # Not one of the failures we expect: a bug of ours. Still one line and a code from the
+                # table, never a traceback (which could quote a secret from a local variable).
+                write_line(
+                    err, redact(f"error: internal error, please report it: {type(exc).__name__}: {exc}")
+                )
+                return EXIT_INTERNAL
+            write_line(err, redact(f"error: {exc}"))
             return code
 
 

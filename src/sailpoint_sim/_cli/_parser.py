@@ -7,7 +7,9 @@ main() reports once, so every outcome goes through its one error path.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from .._version import __version__
@@ -44,11 +46,101 @@ class UsageExit(Exception):
         self.usage = usage
 
 
+# A Python repr of a string, as argparse quotes the values it refuses.
+_REPR = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+# argparse's messages that quote a value from the command line, and the same without the value.
+_VALUE_FREE = (
+    (re.compile(rf"invalid choice: {_REPR}"), "invalid choice"),
+    (re.compile(rf"invalid (\S+) value: {_REPR}"), r"invalid \1 value"),
+    (re.compile(rf"ignored explicit argument {_REPR}"), "takes no value"),
+    (re.compile(rf"unknown parser {_REPR}"), "unknown command"),
+)
+# What an option looks like: only such tokens are named in a message (the part before any "=").
+# No digits: a pasted secret that starts with a dash is then never mistaken for an option name.
+_OPTION_SHAPE = re.compile(r"--?[A-Za-z][A-Za-z_-]*")
+
+
 class CliParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors raise instead of exiting, so main() returns a code."""
+    """An ArgumentParser whose errors raise instead of exiting, and never quote a command-line value.
+
+    Values on a command line may be secrets (a client secret after a misspelt flag, a token pasted where
+    the command belongs), so a usage error names the option or argument and never repeats what was
+    given: argparse's value-quoting messages are rewritten, unrecognized arguments are named only when
+    they look like options, and as a last guard any other word of the command line is masked.
+    """
 
     def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _VALUE_FREE:
+            message = pattern.sub(replacement, message)
         raise UsageExit(f"{self.prog}: error: {message}", self.format_usage())
+
+    def parse(self, argv: Sequence[str]) -> argparse.Namespace:
+        """Parse ``argv``; a bad command line raises ``UsageExit`` whose message holds no value from it."""
+        try:
+            namespace, extras = self.parse_known_args(list(argv))
+            if extras:
+                self.error(_unrecognized(extras))
+            return namespace
+        except UsageExit as exc:
+            known = set(self._vocabulary())
+            unknown = [name for name in _option_names(argv) if name not in known]
+            message = exc.message
+            if unknown and "unrecognized" not in message:
+                # A misspelt option takes no value, so its value became the command or an extra argument:
+                # the misspelling is the error to show.
+                message += f" (unknown option{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)})"
+            raise UsageExit(_mask_words(message, argv, known), exc.usage) from None
+
+    def _vocabulary(self) -> Iterator[str]:
+        """Every word the parsers define: option strings, commands, choices, metavars (safe to show)."""
+        yield self.prog
+        for action in self._actions:
+            yield from action.option_strings
+            yield action.dest
+            if isinstance(action.metavar, str):
+                yield action.metavar
+            elif isinstance(action.metavar, tuple):
+                yield from action.metavar
+            if isinstance(action.choices, dict):  # the subparsers: command name -> parser
+                for name, child in action.choices.items():
+                    yield name
+                    if isinstance(child, CliParser):
+                        yield from child._vocabulary()
+            elif action.choices is not None:
+                yield from (str(choice) for choice in action.choices)
+
+
+def _option_names(argv: Sequence[str]) -> list[str]:
+    names: list[str] = []
+    for arg in argv:
+        name = arg.partition("=")[0]
+        if _OPTION_SHAPE.fullmatch(name) and name not in names:
+            names.append(name)
+    return names
+
+
+def _unrecognized(extras: Sequence[str]) -> str:
+    named = _option_names(extras)
+    others = sum(1 for arg in extras if arg.partition("=")[0] not in named)
+    parts = []
+    if named:
+        parts.append(f"unrecognized option{'s' if len(named) > 1 else ''}: {', '.join(named)}")
+    if others:
+        parts.append(f"{others} unrecognized argument{'s' if others > 1 else ''} (values are not shown)")
+    return "; ".join(parts)
+
+
+def _mask_words(message: str, argv: Sequence[str], known: set[str]) -> str:
+    """Mask any word of the command line left in a message, other than option names and the vocabulary."""
+    words: set[str] = set()
+    for arg in argv:
+        name, sep, value = arg.partition("=")
+        candidates = (name, value) if sep else (arg,)
+        words.update(w for w in candidates if w and w not in known and not _OPTION_SHAPE.fullmatch(w))
+    for word in sorted(words, key=len, reverse=True):
+        if len(word) >= 4:  # shorter words are no secrets, and masking them would garble the message
+            message = message.replace(word, "***")
+    return message
 
 
 def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -76,11 +168,15 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
     )
     group.add_argument("--api-version", default=default(None), help="API version path (default v2025)")
     group.add_argument(
-        "--timeout", type=float, default=default(None), metavar="SECONDS", help="HTTP timeout in seconds"
+        "--timeout",
+        type=positive_seconds,
+        default=default(None),
+        metavar="SECONDS",
+        help="HTTP timeout in seconds (a positive number)",
     )
     group.add_argument(
         "--max-retries",
-        type=int,
+        type=retry_count,
         default=default(None),
         metavar="N",
         help="retries after a rate limit or transient failure (0 disables)",
@@ -98,6 +194,29 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
         default=default(0),
         help="log requests to stderr (-vv for debug); secrets are never logged",
     )
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above zero (0, negatives, nan and inf are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number of seconds") from None
+    if not (math.isfinite(value) and value > 0):
+        # 0 would fail every connection at once ("Operation now in progress"), nan/negatives crash httpx.
+        raise argparse.ArgumentTypeError("must be a positive, finite number of seconds")
+    return value
+
+
+def retry_count(text: str) -> int:
+    """An argparse type: a whole number of retries, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def build_parser(commands: Sequence[Command]) -> CliParser:

@@ -1,37 +1,29 @@
-"""Which values on this command line and in the environment are secrets, and removing them from text."""
+"""Which values are secrets for this run (the environment's and the secret flags'), and masking them.
+
+The library never puts a secret in a message or a log record; this is the CLI's second line of defence
+for the values it was given. Usage errors need no list of spellings: the parser never quotes a value.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Sequence
 
-__all__ = ["SECRET_ENV", "SECRET_FLAG_PREFIXES", "Redactor"]
+__all__ = ["SECRET_ENV", "SECRET_OPTIONS", "Redactor"]
 
 # Environment variables whose values are secrets: never echoed, whatever the error.
 SECRET_ENV = ("SAIL_CLIENT_SECRET", "SAIL_ACCESS_TOKEN")
-# Prefixes that only the secret flags (and misspellings of them) start with.
-SECRET_FLAG_PREFIXES = ("--client-s", "--ac")
+# Parsed options (argparse dests) whose values are secrets.
+SECRET_OPTIONS = ("client_secret", "access_token")
 
 
 class Redactor:
-    """Removes known secret values from any text before it reaches the terminal."""
+    """Removes the secret values of this run from any text before it reaches the terminal."""
 
-    def __init__(self, argv: Sequence[str]) -> None:
-        secrets: set[str] = set()
-        for name in SECRET_ENV:
-            value = os.environ.get(name)
-            if value:
-                secrets.add(value)
-        for index, arg in enumerate(argv):
-            # Also misspelt or abbreviated secret flags (--client-secrt, --client-s, --acces-token):
-            # argparse refuses them and would echo the value that follows in its error message.
-            if not arg.startswith(SECRET_FLAG_PREFIXES):
-                continue
-            name, sep, value = arg.partition("=")
-            if sep:
-                secrets.add(value)
-            elif index + 1 < len(argv):
-                secrets.add(argv[index + 1])
+    def __init__(self, args: argparse.Namespace | None = None) -> None:
+        secrets = {os.environ.get(name) for name in SECRET_ENV}
+        if args is not None:
+            secrets.update(getattr(args, name, None) for name in SECRET_OPTIONS)
         # Longest first, so that a secret containing another is removed whole.
         self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
 
