@@ -33,7 +33,14 @@ import attrs
 
 from ._errors import ConfigurationError
 
-__all__ = ["DEFAULT_RATE_LIMIT", "LONGEST_WINDOW", "MOST_REQUESTS", "Pacer", "RateLimit"]
+__all__ = [
+    "DEFAULT_RATE_LIMIT",
+    "LONGEST_WINDOW",
+    "MOST_REQUESTS",
+    "Pacer",
+    "RateLimit",
+    "validate_rate_limit",
+]
 
 # The pacer remembers one send time per request of a window: a million is far beyond any published limit.
 MOST_REQUESTS: Final = 1_000_000
@@ -91,6 +98,15 @@ class RateLimit:
 
 DEFAULT_RATE_LIMIT: Final = RateLimit(100, 10.0)
 """SailPoint's documented limit: 100 requests per access token per 10 seconds."""
+
+
+def validate_rate_limit(value: object) -> RateLimit | None:
+    """The ``rate_limit=`` setting: a RateLimit, or None for no pacing; anything else is refused."""
+    if value is None or isinstance(value, RateLimit):
+        return value
+    raise ConfigurationError(
+        f"rate_limit must be a RateLimit(requests, per) or None, got {type(value).__name__} {value!r}"
+    )
 
 
 class Pacer:

@@ -125,12 +125,14 @@ def test_one_429_holds_every_call_of_the_client(limited: tuple[FakeSimService, F
     logger = logging.getLogger("sailpoint_sim")
     logger.addHandler(watcher)
     try:
-        with SimIntegrationsClient(server.url, access_token="shared-token-e2e", rate_limit=LIMIT) as client:
-            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-                first = pool.submit(client.list)
-                assert watcher.seen.wait(30)
-                rest = [pool.submit(client.list) for _ in range(LIMIT.requests - 1)]
-                results = [first.result(), *(f.result() for f in rest)]
+        with (
+            SimIntegrationsClient(server.url, access_token="shared-token-e2e", rate_limit=LIMIT) as client,
+            ThreadPoolExecutor(max_workers=WORKERS) as pool,
+        ):
+            first = pool.submit(client.list)
+            assert watcher.seen.wait(30)
+            rest = [pool.submit(client.list) for _ in range(LIMIT.requests - 1)]
+            results = [first.result(), *(f.result() for f in rest)]
     finally:
         logger.removeHandler(watcher)
     assert all(isinstance(r, list) for r in results)

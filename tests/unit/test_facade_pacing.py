@@ -102,7 +102,7 @@ def paced(
 
 async def test_a_bulk_job_waits_its_turn_instead_of_drawing_429s(api_factory: ApiFactory) -> None:
     limit = RateLimit(5, 1.0)
-    api, clock, tenant = paced(api_factory, limit)
+    api, _clock, tenant = paced(api_factory, limit)
     for n in range(12):
         await api("get", f"id-{n}")
     assert len(tenant.sent_at) == 12
@@ -166,7 +166,7 @@ async def test_a_new_token_starts_a_new_budget(api_factory: ApiFactory) -> None:
     from sailpoint_sim import ClientCredentialsAuth
 
     limit = RateLimit(2, 10.0)
-    api, clock, tenant = paced(api_factory, limit)
+    api, clock, _tenant = paced(api_factory, limit)
     api.client.auth = ClientCredentialsAuth(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, clock=clock)
     await api("get", "1")
     await api("get", "2")
@@ -191,7 +191,7 @@ async def test_pacing_waits_count_toward_the_deadline(api_factory: ApiFactory) -
 async def test_pacing_waits_are_logged_at_debug(
     api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    api, clock, tenant = paced(api_factory, RateLimit(1, 2.0))
+    api, _clock, _tenant = paced(api_factory, RateLimit(1, 2.0))
     with caplog.at_level(logging.DEBUG, logger="sailpoint_sim"):
         await api("get", "1")
         await api("get", "2")

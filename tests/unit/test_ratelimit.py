@@ -180,4 +180,6 @@ def test_threads_share_one_window() -> None:
     for thread in threads:
         thread.join()
     # 50 requests at 10 per window: 10 now, 10 after each of the next four windows.
-    assert sorted(round(w, 6) for w in waits) == sorted(round(n * 1.02, 6) for n in range(5) for _ in range(10))
+    assert sorted(round(w, 6) for w in waits) == sorted(
+        round(n * 1.02, 6) for n in range(5) for _ in range(10)
+    )
