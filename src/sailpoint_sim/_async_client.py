@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -162,9 +163,10 @@ class AsyncSimIntegrationsClient(BaseClient):
         call = Call(prepared.method, prepared.url, self.deadline)
         base = base_timeouts(prepared.request, self.timeout)
         retry = self.retry
+        resumed_at = -math.inf  # when the last wait between attempts ended (for pacing)
         while True:
             try:
-                response, body = await self._attempt(prepared, call, base)
+                response, body = await self._attempt(prepared, call, base, resumed_at)
             except httpx.TransportError as exc:
                 if self._closed:
                     raise self._closed_error(call) from exc
@@ -173,6 +175,7 @@ class AsyncSimIntegrationsClient(BaseClient):
                     raise note_attempts(transport_error(exc, method=call.method, url=call.url), call) from exc
                 self._log_retry(call, verdict.reason, verdict.delay)
                 call.retried(verdict.reason, verdict.reached)
+                resumed_at = self._resume_at(verdict.delay)
                 await self._wait(verdict.delay, call)
                 continue
             except httpx.RequestError as exc:  # a body that cannot be decoded, an unsupported protocol
@@ -192,15 +195,17 @@ class AsyncSimIntegrationsClient(BaseClient):
                 return self._final(prepared, call, response, body, verdict)
             self._log_retry(call, verdict.reason, verdict.delay, tracking_id(response, body))
             call.retried(verdict.reason, verdict.reached)
+            resumed_at = self._resume_at(verdict.delay)
             await self._wait(verdict.delay, call)
 
-    async def _pace(self, call: Call) -> None:
+    async def _pace(self, call: Call, resumed_at: float = -math.inf) -> None:
         """Before each API request: wait for its turn under the rate limit, and for any hold after a 429."""
-        wait = self._pacing_wait(call)
+        wait = self._pacing_wait(call, resumed_at)
         while wait > 0:
+            resumed_at = self._resume_at(wait)
             await self._wait(wait, call)
             # Another task or thread may have drawn a 429 meanwhile: its hold applies to this one too.
-            wait = self._held_wait(call)
+            wait = self._held_wait(call, resumed_at)
 
     async def _wait(self, delay: float, call: Call) -> None:
         if delay > 0:
@@ -214,7 +219,7 @@ class AsyncSimIntegrationsClient(BaseClient):
         return await self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 
     async def _attempt(
-        self, prepared: Prepared, call: Call, base: dict[str, float | None]
+        self, prepared: Prepared, call: Call, base: dict[str, float | None], resumed_at: float
     ) -> tuple[httpx.Response, bytes]:
         """One attempt: drive the auth flow; send what it yields; the last API response and its body."""
         request = prepared.request
@@ -229,7 +234,7 @@ class AsyncSimIntegrationsClient(BaseClient):
                     outgoing = await flow.asend(await self._token_exchange(outgoing, call))
                     continue
                 # Paced here, once the flow has chosen the token: the resend after a 401 takes a turn too.
-                await self._pace(call)
+                await self._pace(call, resumed_at)
                 call.clamp(request, base)
                 if tracing:
                     trace_request(logger, request, secrets)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import math
 import os
 import ssl
 from typing import TYPE_CHECKING, Any, Final
@@ -328,17 +329,26 @@ class BaseClient:
 
     # -- pacing to the rate limit (the waiting itself is the clients': sync or async) --------------
 
-    def _pacing_wait(self, call: Call) -> float:
-        """Reserve the next API request's turn under the rate limit: seconds to wait before sending it."""
-        if self._pacer is None:
-            return 0.0
-        return self._pacing_checked(self._pacer.reserve(budget_key(self.auth)), call, "its turn under")
+    def _pacing_wait(self, call: Call, resumed_at: float) -> float:
+        """Reserve the next API request's turn under the rate limit: seconds to wait before sending it.
 
-    def _held_wait(self, call: Call) -> float:
-        """Seconds still to wait for a hold that began while this call waited (another call's 429)."""
+        ``resumed_at``: when the call's last wait (if any) ended on the pacer's clock, so that a wait
+        counts as passed even when an injected sleep took no real time.
+        """
         if self._pacer is None:
             return 0.0
-        return self._pacing_checked(self._pacer.held_for(), call, "a 429's Retry-After under")
+        wait = self._pacer.reserve(budget_key(self.auth), resumed_at)
+        return self._pacing_checked(wait, call, "its turn under")
+
+    def _resume_at(self, wait: float) -> float:
+        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
+        return -math.inf if self._pacer is None else self._pacer.now() + wait
+
+    def _held_wait(self, call: Call, resumed_at: float) -> float:
+        """Seconds still to wait, after waking at ``resumed_at``, for a hold that another call's 429 began."""
+        if self._pacer is None:
+            return 0.0
+        return self._pacing_checked(self._pacer.held_for(resumed_at), call, "a 429's Retry-After under")
 
     def _pacing_checked(self, wait: float, call: Call, what: str) -> float:
         # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
@@ -363,8 +373,8 @@ class BaseClient:
     def _hold_after_429(self, verdict: Verdict) -> None:
         """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).
 
-        A Retry-After beyond ``retry_after_max`` is not held (the call ends with RateLimitError at
-        once, and so will the others': nobody blocks for an hour without knowing).
+        A Retry-After beyond ``retry_after_max`` is not held: the call ends with RateLimitError at once,
+        and so will the others' (nobody blocks for an hour without knowing).
         """
         if self._pacer is None:
             return

@@ -132,14 +132,15 @@ class Pacer:
     def __repr__(self) -> str:
         return f"Pacer({self.limit!r})"
 
-    def reserve(self, key: Hashable) -> float:
+    def reserve(self, key: Hashable, resumed_at: float = -math.inf) -> float:
         """Reserve the next send time for one request carrying the token identified by ``key``.
 
         Returns the seconds to wait before sending (0.0: send now). The time is reserved whether or not
-        the caller then sends, so a caller that gives up only leaves a gap.
+        the caller then sends, so a caller that gives up only leaves a gap. ``resumed_at``: see
+        :meth:`held_for`.
         """
         with self._lock:
-            now = self._clock()
+            now = max(self._clock(), resumed_at)
             if key != self._key:
                 # A new token: a new budget (SailPoint counts per token).
                 self._key = key
@@ -159,7 +160,16 @@ class Pacer:
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
 
-    def held_for(self) -> float:
-        """Seconds left of the current hold (0.0 when there is none)."""
+    def held_for(self, resumed_at: float = -math.inf) -> float:
+        """Seconds left of the current hold (0.0 when there is none).
+
+        ``resumed_at``: when a caller that just slept expects to have woken (the clock when it started
+        to sleep, plus the sleep); the later of that and the clock counts as now, so an injected sleep
+        that takes no real time still counts as the time it stood for.
+        """
         with self._lock:
-            return max(0.0, self._hold_until - self._clock())
+            return max(0.0, self._hold_until - max(self._clock(), resumed_at))
+
+    def now(self) -> float:
+        """The pacer's clock."""
+        return self._clock()
