@@ -71,6 +71,10 @@ TESTING_IMPORTS = {"jsonpatch", "jsonpointer"}
 DYNAMIC_LOOKUPS = {"import_module", "__import__", "find_spec", "version", "metadata", "distribution"}
 
 
+# How to override a refusal, for both ways of running this script (the Makefile takes FORCE=1).
+FORCE_HINT = "--force (make vendor: FORCE=1)"
+
+
 class VendorError(Exception):
     """A refusal or a failure, reported as one line without a traceback."""
 
@@ -509,19 +513,19 @@ def check_target(target: Path, force: bool) -> None:
         return
     if target.is_symlink() or not target.is_dir():
         raise VendorError(
-            f"{target} exists and is not a folder written by this script; use --force to replace it"
+            f"{target} exists and is not a folder written by this script; use {FORCE_HINT} to replace it"
         )
     recorded = read_manifest(target / MARKER_FILE)
     if recorded is None:
         raise VendorError(
             f"{target} exists and was not written by this script (no {MARKER_FILE} marker); "
-            "use --force to replace it"
+            f"use {FORCE_HINT} to replace it"
         )
     changed = changed_files(target, recorded)
     if changed:
         shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
         raise VendorError(
-            f"{target} was edited since it was vendored ({shown}); use --force to discard the edits"
+            f"{target} was edited since it was vendored ({shown}); use {FORCE_HINT} to discard the edits"
         )
 
 

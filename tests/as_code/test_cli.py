@@ -202,7 +202,7 @@ def test_promotion_with_a_map_file_through_the_cli(cli: Any, fake: FakeSimServic
     plan = cli("plan", str(folder), "--map", str(partial))
     assert plan.code == EXIT_OK
     assert '"HR desk" /ownerRef/id: sandbox-owner-0001' in plan.out
-    assert "(map) /cluster: sandbox-cluster-0001 -> prod-cluster-9999" in plan.out
+    assert "(map) sandbox-cluster-0001 -> prod-cluster-9999: /cluster, /clusterRef/id" in plan.out
     refused = cli("apply", str(folder), "--map", str(partial), "--yes")
     assert refused.code == EXIT_USAGE and "--keep-unmapped" in refused.err and fake.writes == []
 

@@ -136,3 +136,15 @@ def test_the_core_import_loads_neither_this_package_nor_jsonpatch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_every_public_name_of_the_package_is_documented() -> None:
+    import inspect
+
+    import sailpoint_sim.as_code as as_code
+
+    assert as_code.__doc__
+    for name in as_code.__all__:
+        obj = getattr(as_code, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, name

@@ -6,6 +6,7 @@ service over loopback, with only the tenant URL and credentials swapped for the 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sailpoint_sim.testing import FakeSimService
+from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -91,3 +92,49 @@ def test_fake_service_example_runs() -> None:
     namespace: dict[str, Any] = {}
     exec(compile(readme_block("fake-service"), "README:fake-service", "exec"), namespace)
     namespace["test_my_job"]()
+
+
+def test_as_code_promotion_example_runs_between_two_fakes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sandbox-to-production example, with the README's own map file, between two fake tenants."""
+    sandbox, production = FakeSimService(client_id="sb-id", client_secret="sb-secret"), FakeSimService()
+    script = README.split("### Worked example: from the sandbox to production", 1)[1]
+    map_text = re.search(r"cat > sandbox-to-production\.json <<'END'\n(.*?)\nEND\n", script, re.S)
+    assert map_text, "the worked example writes the id map with a here-document"
+    id_map: dict[str, str] = json.loads(map_text.group(1))
+    cluster, source, owner, rule = id_map
+    for name in ("HR desk", "IT desk"):
+        sandbox.add_integration(
+            {
+                "name": name,
+                "description": f"Tickets for {name}",
+                "cluster": cluster,
+                "sources": [source],
+                "ownerRef": {"type": "IDENTITY", "id": owner, "name": "Support"},
+                "beforeProvisioningRule": {"type": "RULE", "id": rule, "name": "Before Provisioning"},
+            }
+        )
+    production.add_integration({"name": "HR desk", "description": "Old text", "cluster": id_map[cluster]})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sandbox-to-production.json").write_text(map_text.group(1), encoding="utf-8")
+    with sandbox.serve() as sandbox_server, production.serve() as production_server:
+        code = readme_block("as-code")
+        code = code.replace("https://acme-sb.api.identitynow.com", sandbox_server.url)
+        code = code.replace("https://acme.api.identitynow.com", production_server.url)
+        namespace = {
+            "SANDBOX_CLIENT_ID": "sb-id",
+            "SANDBOX_CLIENT_SECRET": "sb-secret",
+            "PROD_CLIENT_ID": DEFAULT_CLIENT_ID,
+            "PROD_CLIENT_SECRET": DEFAULT_CLIENT_SECRET,
+        }
+        exec(compile(code, "README:as-code", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert '~ update "HR desk"' in printed and '+ create "IT desk"' in printed
+    assert "not in the map" not in printed and "Applied 2 change(s)." in printed
+    held = {doc["name"]: doc for doc in production.integrations.values()}
+    for name in ("HR desk", "IT desk"):
+        assert held[name]["description"] == f"Tickets for {name}"
+        assert held[name]["cluster"] == id_map[cluster] and held[name]["sources"] == [id_map[source]]
+        assert held[name]["ownerRef"]["id"] == id_map[owner]
+        assert held[name]["beforeProvisioningRule"]["id"] == id_map[rule]

@@ -50,7 +50,19 @@ REQUIRED = {
     "UnexpectedStatusError",
     "__version__",
 }
-METHODS = ["list", "get", "create", "update", "patch", "patch_before_provisioning_rule", "delete"]
+METHODS = [
+    "list",
+    "get",
+    "create",
+    "update",
+    "patch",
+    "patch_before_provisioning_rule",
+    "delete",
+    "export",
+    "export_data",
+    "plan",
+    "apply",
+]
 
 
 def test_exported_names() -> None:

@@ -194,6 +194,7 @@ def test_refuses_a_folder_it_did_not_write_unless_forced(run_vendor: RunVendor, 
     refused = run_vendor("--dest", str(host), "--package", "acme_sim")
     assert refused.returncode == 1
     assert "not written by this script" in refused.stderr and "--force" in refused.stderr
+    assert "FORCE=1" in refused.stderr  # the Makefile's spelling too: `make vendor` takes no --force
     assert _files(theirs) == {"their_code.py"}
 
     # A VENDORED.md that lacks the marker does not count as ours either.
@@ -253,6 +254,7 @@ def test_refuses_to_discard_local_edits_unless_forced(run_vendor: RunVendor, hos
     refused = run_vendor("--dest", str(host), "--package", "acme_sim")
     assert refused.returncode == 1
     assert "_generated/types.py" in refused.stderr and "extra.py" in refused.stderr
+    assert "--force (make vendor: FORCE=1)" in refused.stderr
     assert edited.read_text().endswith("# local patch\n")
 
     forced = run_vendor("--dest", str(host), "--package", "acme_sim", "--force")

@@ -63,7 +63,7 @@ def _json_argument(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what} as JSON data instead of text")
 
 
-def _plan_arguments(parser: argparse.ArgumentParser) -> None:
+def _plan_arguments(parser: argparse.ArgumentParser, *, applying: bool = False) -> None:
     _folder_argument(parser)
     parser.add_argument(
         "--map",
@@ -72,9 +72,12 @@ def _plan_arguments(parser: argparse.ArgumentParser) -> None:
         help='id map for promotion: {"sandbox id": "production id", ...}',
     )
     parser.add_argument(
-        "--prune", action="store_true", help="plan deleting integrations that have no definition file"
+        "--prune",
+        action="store_true",
+        help=("also delete" if applying else "plan deleting")
+        + " the tenant's integrations that have no file",
     )
-    _json_argument(parser, "the plan")
+    _json_argument(parser, "the plan and the report" if applying else "the plan")
 
 
 # -- export ----------------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ def _plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _apply_arguments(parser: argparse.ArgumentParser) -> None:
-    _plan_arguments(parser)
+    _plan_arguments(parser, applying=True)
     parser.add_argument(
         "--yes", "-y", action="store_true", help="apply without asking (needed without a terminal)"
     )
@@ -186,7 +189,7 @@ def _apply(args: argparse.Namespace, ctx: Context) -> int:
                 len(plan.unmapped), ", ".join(f"{ref.path}={ref.id}" for _, ref in plan.unmapped[:10])
             )
         if not args.yes:
-            if not sys.stdin.isatty():
+            if sys.stdin is None or not sys.stdin.isatty():
                 raise UsageError(
                     "apply changes the tenant: confirm on a terminal, or pass --yes (nothing was sent)"
                 )

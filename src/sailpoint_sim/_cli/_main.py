@@ -51,8 +51,19 @@ def main(argv: list[str] | None = None) -> int:
                     err, redact(f"error: internal error, please report it: {type(exc).__name__}: {exc}")
                 )
                 return EXIT_INTERNAL
-            write_line(err, redact(f"error: {exc}"))
+            write_line(err, redact(error_line(exc)))
             return code
+
+
+def error_line(error: BaseException) -> str:
+    """The one line for a failure: the error's message, and the retries made before it, if any."""
+    text = str(error)
+    retried_for: tuple[str, ...] = getattr(error, "retried_for", ())
+    if retried_for and "retried for" not in text:
+        # The send path records the retries on the error; say them when its message does not.
+        attempts = getattr(error, "attempts", len(retried_for) + 1)
+        text += f" (after {attempts} attempts; retried for {', '.join(retried_for)})"
+    return f"error: {text}"
 
 
 def _silence_stdout() -> None:

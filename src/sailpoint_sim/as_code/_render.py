@@ -51,9 +51,13 @@ def render_plan(plan: Plan) -> str:
         lines.append(head)
         if item.action in ("create", "update"):
             lines += [_change_line(change) for change in item.changes]
+            rewritten: dict[tuple[str, str], list[str]] = {}
             for ref in item.references:
                 if ref.mapped_to is not None and ref.mapped_to != ref.id:
-                    lines.append(f"        (map) {ref.path}: {ref.id} -> {ref.mapped_to}")
+                    rewritten.setdefault((ref.id, ref.mapped_to), []).append(ref.path)
+            lines += [
+                f"      (map) {old} -> {new}: {', '.join(paths)}" for (old, new), paths in rewritten.items()
+            ]
     for ident in plan.nameless:
         lines.append(f"  ! integration {ident} has no name: it cannot be matched and is left alone")
     if plan.unmapped:
