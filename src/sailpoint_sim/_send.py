@@ -27,6 +27,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, quote_plus
+from urllib.request import getproxies
 
 import httpx
 
@@ -52,6 +53,8 @@ __all__ = [
     "TRACE",
     "Call",
     "aread_body",
+    "direct_transport",
+    "log_like_httpx",
     "note_attempts",
     "read_body",
     "rebuilt",
@@ -75,6 +78,38 @@ ERROR_BODY_LIMIT: Final = 1024 * 1024
 # Passed as `auth=` to httpx's send: the clients drive their own auth flow, so the httpx client must not
 # run one (its own `auth=`, or credentials in the URL) on top.
 NO_AUTH: Final = httpx.Auth()
+
+# Whether clients that own their httpx client send straight through its transport (the lean path of
+# issue 14). The test suites switch it off to run every test through httpx.Client.send as well.
+DIRECT_TRANSPORT = True
+
+
+def direct_transport() -> bool:
+    """Whether a client building its own httpx client may send through the transport directly.
+
+    Not when a proxy is configured in the environment (HTTPS_PROXY, ALL_PROXY, ...): httpx.Client
+    mounts proxy transports for those, and only its own send() picks the right one per URL.
+    """
+    return DIRECT_TRANSPORT and not getproxies()
+
+
+# httpx.Client.send logs one INFO line per request on the "httpx" logger; the direct path writes the same
+# line there, so a user (or the CLI's -vv) who turned that logger on sees the same on both paths.
+HTTPX_LOGGER: Final = logging.getLogger("httpx")
+
+
+def log_like_httpx(request: httpx.Request, response: httpx.Response) -> None:
+    """httpx's own request line, for a response that did not go through httpx.Client."""
+    if HTTPX_LOGGER.isEnabledFor(logging.INFO):
+        HTTPX_LOGGER.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+
 
 _TRACE_BODY_CHARS = 4000
 _TOKEN_FIELDS: Final = re.compile(rb'"(access_token|refresh_token|id_token)"\s*:\s*"[^"]*"')
