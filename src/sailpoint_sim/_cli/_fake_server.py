@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ._command import Command, Context
 from ._exit import EXIT_OK, EXIT_USAGE, UsageError
+from ._parser import TAKES_ANY_ARGUMENTS
 
 __all__ = ["COMMANDS"]
 
@@ -44,7 +45,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     try:
         from ..testing import add_server_options
     except ImportError:
-        return  # a copy without the fake: running the command says how to get it (see _run)
+        # A copy without the fake: take whatever options were meant for it, and say how to get it (_run).
+        parser.set_defaults(**{TAKES_ANY_ARGUMENTS: True})
+        return
     # The fake's own option set, the same as `python -m <package>.testing`; it needs no extra to list them.
     add_server_options(parser)
 
