@@ -21,6 +21,8 @@ from ._send import (
     Call,
     aread_body,
     base_timeouts,
+    direct_transport,
+    log_like_httpx,
     note_attempts,
     rebuilt,
     trace_request,
@@ -114,12 +116,20 @@ class AsyncSimIntegrationsClient(BaseClient):
             raise ConfigurationError(
                 f"http_client must be an httpx.AsyncClient for AsyncSimIntegrationsClient, got {type(http_client).__name__}"
             )
+        # With our own httpx client and no proxy in the environment, requests go straight to the
+        # transport (see _send.direct_transport); a client you pass keeps going through its send().
+        self._transport: httpx.AsyncHTTPTransport | None = None
+        if http_client is None and direct_transport():
+            self._transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context(), limits=DEFAULT_LIMITS)
         owned = http_client or httpx.AsyncClient(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             headers=self._default_headers(),
             follow_redirects=False,
             verify=shared_ssl_context(),
+            transport=self._transport,
+            # No proxy to read from the environment (direct_transport checked): skip reading it again.
+            trust_env=self._transport is None,
         )
         self._setup_http(http_client, owned)
 
@@ -208,6 +218,15 @@ class AsyncSimIntegrationsClient(BaseClient):
     async def _send(self, request: httpx.Request) -> httpx.Response:
         # Never follow a redirect, whatever the user's client says: a 3xx becomes a typed error and
         # nothing (neither a token nor a client secret) goes to the Location host.
+        transport = self._transport
+        if transport is not None:
+            # The lean path (issue 14): httpx's public transport API, without httpx.Client's per-call
+            # machinery (auth driver, redirects, cookies, hooks, timers) that this client does not use:
+            # headers and the timeout extension come from build_request, auth from our own driver.
+            response = await transport.handle_async_request(request)
+            response.request = request
+            log_like_httpx(request, response)
+            return response
         return await self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 
     async def _attempt(

@@ -20,6 +20,8 @@ from ._send import (
     TRACE,
     Call,
     base_timeouts,
+    direct_transport,
+    log_like_httpx,
     note_attempts,
     read_body,
     rebuilt,
@@ -114,12 +116,20 @@ class SimIntegrationsClient(BaseClient):
             raise ConfigurationError(
                 f"http_client must be an httpx.Client for SimIntegrationsClient, got {type(http_client).__name__}"
             )
+        # With our own httpx client and no proxy in the environment, requests go straight to the
+        # transport (see _send.direct_transport); a client you pass keeps going through its send().
+        self._transport: httpx.HTTPTransport | None = None
+        if http_client is None and direct_transport():
+            self._transport = httpx.HTTPTransport(verify=shared_ssl_context(), limits=DEFAULT_LIMITS)
         owned = http_client or httpx.Client(
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             headers=self._default_headers(),
             follow_redirects=False,
             verify=shared_ssl_context(),
+            transport=self._transport,
+            # No proxy to read from the environment (direct_transport checked): skip reading it again.
+            trust_env=self._transport is None,
         )
         self._setup_http(http_client, owned)
 
@@ -208,6 +218,15 @@ class SimIntegrationsClient(BaseClient):
     def _send(self, request: httpx.Request) -> httpx.Response:
         # Never follow a redirect, whatever the user's client says: a 3xx becomes a typed error and
         # nothing (neither a token nor a client secret) goes to the Location host.
+        transport = self._transport
+        if transport is not None:
+            # The lean path (issue 14): httpx's public transport API, without httpx.Client's per-call
+            # machinery (auth driver, redirects, cookies, hooks, timers) that this client does not use:
+            # headers and the timeout extension come from build_request, auth from our own driver.
+            response = transport.handle_request(request)
+            response.request = request
+            log_like_httpx(request, response)
+            return response
         return self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 
     def _attempt(
