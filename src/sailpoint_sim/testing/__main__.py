@@ -11,7 +11,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ._extra import require
 from ._options import MissingExtraError, add_server_options, run_server
+
+if __name__ != "__main__":
+    # Imported (by `sailpoint-sim fake-server`): a missing extra is an ImportError whose message is the
+    # one-line hint, raised here. Run with -m, main() prints that line instead of a traceback.
+    require()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
