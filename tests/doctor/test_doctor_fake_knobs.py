@@ -1,8 +1,7 @@
 """Doctor against fakes that serve one layout only, run a skewed clock, or enforce a rate limit.
 
 These use the fake's knobs agreed for issue 11 (``layouts=``, ``clock_skew=``, ``rate_limit=``); the
-fake does the failing, doctor only observes it. The rate limit is given as the ``(requests, per)`` pair
-the fake also takes (``RateLimit(1, 60.0)`` is the same limit).
+fake does the failing, doctor only observes it.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from sailpoint_sim import RateLimit
 from sailpoint_sim._doctor import EXIT_API_ERROR, EXIT_OK, DoctorReport, Status, run_doctor
 from sailpoint_sim.testing import FakeServer, FakeSimService
 
@@ -96,7 +96,7 @@ def test_server_clock_slightly_behind_is_fine() -> None:
 
 def test_rate_limited_calls_are_reported_with_their_headers() -> None:
     # One request per token per minute: the first list call passes, every later one draws a 429.
-    with serving(rate_limit=(1, 60.0)) as (fake, server):
+    with serving(rate_limit=RateLimit(requests=1, per=60.0)) as (fake, server):
         report = doctor(server)
         limited = fake.stats()["rate_limited"]
     assert report.exit_code == EXIT_OK  # the configured layout listed
@@ -114,7 +114,7 @@ def test_rate_limited_calls_are_reported_with_their_headers() -> None:
 
 
 def test_rate_limited_on_the_first_list_call_cannot_list() -> None:
-    with serving(rate_limit=(1, 60.0)) as (fake, server):
+    with serving(rate_limit=RateLimit(requests=1, per=60.0)) as (fake, server):
         token = fake.issue_token()
         # Use up the token's one request, then hand doctor that token.
         httpx.get(
