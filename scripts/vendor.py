@@ -62,6 +62,9 @@ MARKER_FILE = "VENDORED.md"
 MARKER = "<!-- written by sailpoint-sim scripts/vendor.py: replaced whole by the next update -->"
 MANIFEST_FENCE = "```sha256"
 IGNORED_NAMES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+# Left out of every copy: the fake's pytest plugin is registered only through the installed package's
+# `pytest11` entry point, which a vendored copy does not have, and it imports pytest.
+NOT_VENDORED = {Path(TESTING_SUBPACKAGE, "pytest_plugin.py")}
 IGNORED_SUFFIXES = {".pyc", ".pyo"}
 # What the copy may import besides the standard library and itself.
 RUNTIME_IMPORTS = {"httpx", "attrs", "attr"}
@@ -69,6 +72,10 @@ TESTING_IMPORTS = {"jsonpatch", "jsonpointer"}
 # Calls whose string argument names a module or a distribution: left as they are, they would reach
 # the original packages (or an installed sailpoint-sim) instead of the copy.
 DYNAMIC_LOOKUPS = {"import_module", "__import__", "find_spec", "version", "metadata", "distribution"}
+
+
+# How to override a refusal, for both ways of running this script (the Makefile takes FORCE=1).
+FORCE_HINT = "--force (make vendor: FORCE=1)"
 
 
 class VendorError(Exception):
@@ -470,7 +477,7 @@ def _files(folder: Path) -> Iterator[Path]:
 def _copy_tree(source: Path, destination: Path, skip_top: set[str]) -> None:
     for path in sorted(_files(source)):
         relative = path.relative_to(source)
-        if relative.parts[0] in skip_top:
+        if relative.parts[0] in skip_top or relative in NOT_VENDORED:
             continue
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -509,19 +516,19 @@ def check_target(target: Path, force: bool) -> None:
         return
     if target.is_symlink() or not target.is_dir():
         raise VendorError(
-            f"{target} exists and is not a folder written by this script; use --force to replace it"
+            f"{target} exists and is not a folder written by this script; use {FORCE_HINT} to replace it"
         )
     recorded = read_manifest(target / MARKER_FILE)
     if recorded is None:
         raise VendorError(
             f"{target} exists and was not written by this script (no {MARKER_FILE} marker); "
-            "use --force to replace it"
+            f"use {FORCE_HINT} to replace it"
         )
     changed = changed_files(target, recorded)
     if changed:
         shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
         raise VendorError(
-            f"{target} was edited since it was vendored ({shown}); use --force to discard the edits"
+            f"{target} was edited since it was vendored ({shown}); use {FORCE_HINT} to discard the edits"
         )
 
 

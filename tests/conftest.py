@@ -83,3 +83,32 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"log scan: {SUITE_SCAN.records} records from {', '.join(SCANNED_LOGGERS)} at DEBUG across the "
             f"whole run; {len(SUITE_SCAN.leaks)} contained the fake service's client secret or a token"
         )
+
+
+# -- both send paths (issue 14) ---------------------------------------------------------------------
+#
+# A client that builds its own httpx client sends straight through the transport; one given an
+# `http_client` goes through that client's send(). Every end-to-end and reliability test runs through
+# both: once as shipped, once with the direct path switched off (`_send.DIRECT_TRANSPORT`). Modules
+# that only drive the CLI in a subprocess cannot be switched and run once.
+
+_BOTH_PATHS_DIRS = ("e2e", "reliability")
+_SUBPROCESS_ONLY = {"test_cli_e2e", "test_demo"}
+SEND_PATHS = ("transport", "httpx-send")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    folder = os.path.basename(os.path.dirname(str(metafunc.definition.fspath)))
+    if "send_path" in metafunc.fixturenames and folder in _BOTH_PATHS_DIRS and module not in _SUBPROCESS_ONLY:
+        metafunc.parametrize("send_path", SEND_PATHS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def send_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which send path clients built in this test use ("transport" unless parametrized)."""
+    import sailpoint_sim._send
+
+    path = str(getattr(request, "param", "transport"))
+    monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", path == "transport")
+    return path

@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Final
-from urllib.parse import quote, quote_plus
+from urllib.request import getproxies
 
 import httpx
 
@@ -36,10 +36,9 @@ from ._errors import (
     ResponseTooLargeError,
     SailPointError,
     describe_body,
-    excerpt,
-    scrub_bytes,
-    scrub_text,
+    redacted_excerpt,
 )
+from ._redact import MASK, redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,6 +51,8 @@ __all__ = [
     "TRACE",
     "Call",
     "aread_body",
+    "direct_transport",
+    "log_like_httpx",
     "note_attempts",
     "read_body",
     "rebuilt",
@@ -75,6 +76,38 @@ ERROR_BODY_LIMIT: Final = 1024 * 1024
 # Passed as `auth=` to httpx's send: the clients drive their own auth flow, so the httpx client must not
 # run one (its own `auth=`, or credentials in the URL) on top.
 NO_AUTH: Final = httpx.Auth()
+
+# Whether clients that own their httpx client send straight through its transport (the lean path of
+# issue 14). The test suites switch it off to run every test through httpx.Client.send as well.
+DIRECT_TRANSPORT = True
+
+
+def direct_transport() -> bool:
+    """Whether a client building its own httpx client may send through the transport directly.
+
+    Not when a proxy is configured in the environment (HTTPS_PROXY, ALL_PROXY, ...): httpx.Client
+    mounts proxy transports for those, and only its own send() picks the right one per URL.
+    """
+    return DIRECT_TRANSPORT and not getproxies()
+
+
+# httpx.Client.send logs one INFO line per request on the "httpx" logger; the direct path writes the same
+# line there, so a user (or the CLI's -vv) who turned that logger on sees the same on both paths.
+HTTPX_LOGGER: Final = logging.getLogger("httpx")
+
+
+def log_like_httpx(request: httpx.Request, response: httpx.Response) -> None:
+    """httpx's own request line, for a response that did not go through httpx.Client."""
+    if HTTPX_LOGGER.isEnabledFor(logging.INFO):
+        HTTPX_LOGGER.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+
 
 _TRACE_BODY_CHARS = 4000
 _TOKEN_FIELDS: Final = re.compile(rb'"(access_token|refresh_token|id_token)"\s*:\s*"[^"]*"')
@@ -189,7 +222,7 @@ def _too_large(
         limit=limit,
         status_code=response.status_code,
         content_type=response.headers.get("Content-Type", ""),
-        body_excerpt=excerpt(scrub_bytes(head[:1000], secrets)),
+        body_excerpt=redacted_excerpt(head, secrets),
         method=call.method,
         url=call.url,
     )
@@ -290,24 +323,14 @@ def note_attempts(error: SailPointError, call: Call) -> SailPointError:
 
 
 # -- TRACE records ------------------------------------------------------------------------------------
-# TODO(settings' _redact): use the one redactor once `_redact.py` lands; until then the same three forms
-# (raw, JSON-escaped, percent-encoded) are masked here with the existing scrub_text.
-
-
 def _masked(text: str, secrets: Sequence[str]) -> str:
-    forms: list[str] = []
-    for secret in secrets:
-        if secret:
-            forms += [secret, secret.replace("/", "\\/"), quote(secret, safe=""), quote_plus(secret)]
-    return scrub_text(text, sorted(set(forms), key=len, reverse=True))
+    return redact_text(text, secrets)
 
 
 def _trace_headers(headers: httpx.Headers, secrets: Sequence[str]) -> str:
     lines = []
     for name, value in headers.multi_items():
-        shown = (
-            "***" if name.lower() in ("authorization", "cookie", "set-cookie") else _masked(value, secrets)
-        )
+        shown = MASK if name.lower() in ("authorization", "cookie", "set-cookie") else _masked(value, secrets)
         lines.append(f"{name}: {shown}")
     return "\n".join(lines)
 

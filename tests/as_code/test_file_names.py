@@ -136,3 +136,43 @@ def test_the_core_import_loads_neither_this_package_nor_jsonpatch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_every_public_name_of_the_package_is_documented() -> None:
+    import inspect
+
+    import sailpoint_sim.as_code as as_code
+
+    assert as_code.__doc__
+    for name in as_code.__all__:
+        obj = getattr(as_code, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, name
+
+
+def test_export_keeps_a_file_a_person_renamed(tmp_path: Path) -> None:
+    definitions = {"HR desk": {"name": "HR desk", "description": "x"}}
+    write_folder(tmp_path, definitions)
+    (tmp_path / "HR desk.json").rename(tmp_path / "hr.json")
+    again = write_folder(tmp_path, definitions)
+    assert again.files == {"HR desk": "hr.json"} and again.unchanged == ("hr.json",)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["hr.json"]
+
+
+def test_a_new_name_differing_in_case_does_not_rename_an_exported_file(tmp_path: Path) -> None:
+    write_folder(tmp_path, {"hr desk": {"name": "hr desk"}})
+    both = write_folder(tmp_path, {"hr desk": {"name": "hr desk"}, "HR desk": {"name": "HR desk"}})
+    assert both.files["hr desk"] == "hr desk.json" and both.unchanged == ("hr desk.json",)
+    assert both.files["HR desk"].startswith("HR desk~")
+    # Without the folder's history, the exact-case winner would be the other one.
+    assert file_names(["hr desk", "HR desk"])["HR desk"] == "HR desk.json"
+
+
+def test_a_file_with_an_unportable_name_is_replaced_not_duplicated(tmp_path: Path) -> None:
+    (tmp_path / "HR: desk.json").write_text('{"name": "HR: desk"}', encoding="utf-8")  # fine on Linux only
+    (tmp_path / "copy.json").write_text('{"name": "Other"}', encoding="utf-8")
+    (tmp_path / "copy 2.json").write_text('{"name": "Other"}', encoding="utf-8")
+    result = write_folder(tmp_path, {"HR: desk": {"name": "HR: desk"}, "Other": {"name": "Other"}})
+    assert result.files == {"HR: desk": "HR_ desk.json", "Other": "Other.json"}
+    assert result.replaced == ("HR: desk.json", "copy 2.json", "copy.json")
+    assert {name: file for name, (file, _) in read_folder(tmp_path).items()} == dict(result.files)

@@ -7,8 +7,10 @@ equal the definition, and a second plan must find nothing to change.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,3 +89,43 @@ def test_the_plan_is_pure_and_never_moves_values_across_fields() -> None:
         {"op": "remove", "path": "/a"},
         {"op": "add", "path": "/b", "value": {"k": 1}},
     ]
+
+
+def test_a_diff_the_checks_reject_falls_back_to_whole_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jsonpatch
+
+    wrong = SimpleNamespace(patch=[{"op": "replace", "path": "", "value": "not what was asked"}])
+    monkeypatch.setattr(jsonpatch, "make_patch", lambda src, dst: wrong)
+    fake = FakeSimService()
+    current = {
+        "name": "Desk",
+        "attributes": {"url": "a", "user": "b"},
+        "beforeProvisioningRule": {"name": "r"},
+    }
+    desired = {
+        "name": "Desk",
+        "attributes": {"url": "c", "user": "b"},
+        "beforeProvisioningRule": {"name": "s"},
+    }
+    ident = fake.add_integration(current)["id"]
+    with client_for(fake) as client:
+        plan = client.plan({"Desk": desired})
+        [item] = plan.integrations
+        assert [write.kind for write in item.writes] == [WriteKind.PATCH]
+        assert list(item.writes[0].operations) == [
+            {"op": "test", "path": "/attributes", "value": current["attributes"]},
+            {"op": "test", "path": "/beforeProvisioningRule", "value": current["beforeProvisioningRule"]},
+            {"op": "replace", "path": "/attributes", "value": desired["attributes"]},
+            {"op": "replace", "path": "/beforeProvisioningRule", "value": desired["beforeProvisioningRule"]},
+        ]
+        assert client.apply(plan).ok
+    assert {k: v for k, v in fake.integrations[ident].items() if k in desired} == desired
+
+
+def test_names_and_values_cannot_move_the_terminal_cursor() -> None:
+    evil = "Desk\x1b[2J\r\nforged line"
+    plan = compute_plan({evil: (None, {"name": evil, "description": "\x1b[31mred"})}, [])
+    text = plan.render()
+    assert "\x1b" not in text and "\r" not in text
+    assert text.count("\n") == len(text.splitlines())  # every line break is the renderer's own
+    assert '"Desk\\u001b[2J\\r\\nforged line"' in text

@@ -12,6 +12,7 @@ import pytest
 from sailpoint_sim import AsyncSimIntegrationsClient, BadRequestError, ServerError, SimIntegrationsClient
 from sailpoint_sim.as_code import (
     Action,
+    AsCodeError,
     ConflictError,
     DuplicateNameError,
     UnmappedReferencesError,
@@ -231,11 +232,23 @@ def test_delete_refuses_an_integration_changed_since_the_plan(
     fake: FakeSimService, client: SimIntegrationsClient, tmp_path: Path
 ) -> None:
     gone = fake.add_integration(integration("Gone"))["id"]
-    plan = client.plan(tmp_path, prune=True)  # an empty folder
+    (tmp_path / "Kept.json").write_text(json.dumps(integration("Kept")), encoding="utf-8")
+    plan = client.plan(tmp_path, prune=True)
+    assert [item.action for item in plan.changes] == [Action.CREATE, Action.DELETE]
     client.patch(gone, [{"op": "replace", "path": "/description", "value": "still needed"}])
     report = client.apply(plan)
     assert isinstance(report.error, ConflictError)
+    assert [o.integration.name for o in report.applied] == ["Kept"]
     assert gone in fake.integrations
+
+
+def test_prune_from_an_empty_folder_is_refused(
+    fake: FakeSimService, client: SimIntegrationsClient, tmp_path: Path
+) -> None:
+    fake.add_integration(integration("Kept"))
+    with pytest.raises(AsCodeError, match="would delete all 1 integrations"):
+        client.plan(tmp_path, prune=True)
+    assert not client.plan(tmp_path).has_changes  # without prune: nothing to do
 
 
 def test_create_refuses_a_name_that_appeared_since_the_plan(

@@ -4,11 +4,16 @@ prints no traceback, keeps stdout valid JSON and lets no control sequence reach 
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import re
 
 import pytest
 
-from sailpoint_sim._cli import EXIT_OK, EXIT_USAGE
+from sailpoint_sim._cli import EXIT_OK, EXIT_USAGE, _main
+from sailpoint_sim._cli._command import Command, Context
+from sailpoint_sim._cli._output import TerminalStream
 from sailpoint_sim.testing import FakeSimService
 
 from .support import Cli
@@ -124,3 +129,32 @@ def test_error_lines_escape_control_characters(cli: Cli, env: None, fake: FakeSi
     assert "\x1b" not in result.err
     assert result.err.count("\n") == 1
     result.err.encode("utf-8")
+
+
+def test_every_command_writes_through_streams_that_escape_and_always_encode(
+    cli: Cli, no_sail_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A command that writes server text as it is, the way a new command might (export's file list,
+    # doctor's report): the streams main() hands it still keep the promises, and JSON stays JSON.
+    def careless(args: argparse.Namespace, ctx: Context) -> int:
+        ctx.out.write(json.dumps({"name": NAME + " caf\u00e9 \U0001f600"}, ensure_ascii=False) + "\n")
+        ctx.err.write(f"note: {NAME}\n")
+        return EXIT_OK
+
+    monkeypatch.setattr(_main, "COMMANDS", (Command("careless", "Writes raw text.", careless),))
+    result = cli("careless")
+    assert result.code == EXIT_OK, result.err
+    assert strict_json(result.out) == {"name": NAME + " caf\u00e9 \U0001f600"}
+    for text in (result.out, result.err):
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", text)
+        text.encode("utf-8")
+
+
+def test_a_stream_that_cannot_encode_gets_json_escapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    stream = TerminalStream(raw)
+    stream.write(json.dumps({"name": "caf\u00e9 \U0001f600"}, ensure_ascii=False))
+    raw.flush()
+    text = raw.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert text == '{"name": "caf\\u00e9 \\ud83d\\ude00"}'
+    assert json.loads(text) == {"name": "caf\u00e9 \U0001f600"}

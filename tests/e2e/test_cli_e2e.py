@@ -50,7 +50,11 @@ def api_operations(fake: FakeSimService) -> list[str | None]:
     return [r.operation for r in fake.requests if r.operation != "token"]
 
 
-def test_all_seven_endpoints(cli: Cli, fake: FakeSimService) -> None:
+@pytest.mark.parametrize(
+    ("layout", "collection"), [("v2025", "/v2025/sim-integrations"), ("per-resource", "/sim-integrations/v1")]
+)
+def test_all_seven_endpoints(cli: Cli, fake: FakeSimService, layout: str, collection: str) -> None:
+    cli.env["SAIL_SIM_LAYOUT"] = layout  # the variable; --layout is the same setting (tests/cli)
     created = cli.json("create", "-", stdin=json.dumps({"name": "CLI e2e", "sources": ["s1"]}))
     integration_id = created["id"]
     assert [item["id"] for item in cli.json("list")] == [integration_id]
@@ -84,6 +88,43 @@ def test_all_seven_endpoints(cli: Cli, fake: FakeSimService) -> None:
     assert all(r.header("X-SailPoint-Experimental") == "true" for r in api)
     patches = [r.json() for r in api if r.operation == "patchSIMAttributes"]
     assert isinstance(patches[0], dict) and isinstance(patches[1], list)
+    # Every request went to the layout's paths.
+    assert {r.path.removesuffix(f"/{integration_id}").removesuffix(f"/{integration_id}/beforeProvisioningRule")
+            for r in api} == {collection}  # fmt: skip
+
+
+HOSTILE = (
+    r'[{"id": "2c91", "name": "caf\u00e9 \u001b[2J\u009b31m\ud800", "type": "ServiceNowSDIM",'
+    ' "attributes": {"big": 1e999, "odd": NaN}}]'
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_hostile_answers_reach_the_terminal_as_json_and_escapes(
+    cli: Cli, fake: FakeSimService, encoding: str
+) -> None:
+    # A real stdout of a child process, also one that cannot encode "é" (PYTHONIOENCODING=ascii).
+    fake.inject(
+        status=200, body=HOSTILE.encode(), content_type="application/json", operation="getSIMIntegrations"
+    )
+    result = cli("list", PYTHONIOENCODING=encoding)
+    assert result.returncode == 0, result.stderr
+
+    def refuse(name: str) -> Any:
+        raise ValueError(name)
+
+    [item] = json.loads(result.stdout, parse_constant=refuse)
+    assert item["name"] == "caf\u00e9 \x1b[2J\x9b31m\ud800"
+    assert item["attributes"] == {"big": float("inf"), "odd": None}
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+
+    fake.inject(
+        status=200, body=HOSTILE.encode(), content_type="application/json", operation="getSIMIntegrations"
+    )
+    table = cli("list", "--table", PYTHONIOENCODING=encoding)
+    assert table.returncode == 0, table.stderr
+    assert "\\x1b[2J\\x9b31m\\ud800" in table.stdout
+    assert "\x1b" not in table.stdout
 
 
 def test_not_found_exits_3(cli: Cli) -> None:

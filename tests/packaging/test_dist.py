@@ -111,6 +111,19 @@ def test_version_has_one_source(built: Built) -> None:
     assert f"\nVersion: {version}\n" in metadata
 
 
+def test_metadata_names_the_authors_and_the_documentation(built: Built) -> None:
+    # What `pip show sailpoint-sim` prints as Author and what indexes show as project links. There is no
+    # public address yet: the links name the documentation files that ship in the sdist.
+    dist_info = f"sailpoint_sim-{source_version()}.dist-info"
+    metadata = zipfile.ZipFile(built.wheel).read(f"{dist_info}/METADATA").decode().splitlines()
+    assert "Author: sailpoint-sim contributors" in metadata
+    links = {line.split(": ", 1)[1] for line in metadata if line.startswith("Project-URL:")}
+    assert links == {"Homepage, README.md", "Documentation, README.md"}
+    with tarfile.open(built.sdist) as sdist:
+        shipped = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert "README.md" in shipped
+
+
 def test_wheel_holds_the_two_packages_and_nothing_else(built: Built) -> None:
     names = zipfile.ZipFile(built.wheel).namelist()
     dist_info = f"sailpoint_sim-{source_version()}.dist-info/"

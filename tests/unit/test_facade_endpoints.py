@@ -206,13 +206,16 @@ async def test_own_client_sends_user_agent(kind: str, monkeypatch: pytest.Monkey
     real_client, real_async = httpx.Client.__init__, httpx.AsyncClient.__init__
 
     def sync_init(self: httpx.Client, *args: Any, **kwargs: Any) -> None:
-        real_client(self, *args, transport=transport, **kwargs)
+        real_client(self, *args, **{**kwargs, "transport": transport})
 
     def async_init(self: httpx.AsyncClient, *args: Any, **kwargs: Any) -> None:
-        real_async(self, *args, transport=transport, **kwargs)
+        real_async(self, *args, **{**kwargs, "transport": transport})
 
     monkeypatch.setattr(httpx.Client, "__init__", sync_init)
     monkeypatch.setattr(httpx.AsyncClient, "__init__", async_init)
+    # ... and through the transport the lean send path builds itself.
+    monkeypatch.setattr(httpx, "HTTPTransport", lambda **kwargs: transport)
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", lambda **kwargs: transport)
     if kind == "sync":
         with SimIntegrationsClient("https://t.example.com", access_token="tok") as client:
             client.list()

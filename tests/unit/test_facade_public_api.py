@@ -28,6 +28,8 @@ REQUIRED = {
     "SimIntegrationsClient",
     "AsyncSimIntegrationsClient",
     "RetryPolicy",
+    "RateLimit",
+    "DEFAULT_RATE_LIMIT",
     "PatchFormat",
     "details_from",
     "patch",
@@ -48,7 +50,19 @@ REQUIRED = {
     "UnexpectedStatusError",
     "__version__",
 }
-METHODS = ["list", "get", "create", "update", "patch", "patch_before_provisioning_rule", "delete"]
+METHODS = [
+    "list",
+    "get",
+    "create",
+    "update",
+    "patch",
+    "patch_before_provisioning_rule",
+    "delete",
+    "export",
+    "export_data",
+    "plan",
+    "apply",
+]
 
 
 def test_exported_names() -> None:

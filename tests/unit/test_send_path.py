@@ -572,3 +572,49 @@ async def test_trace_level_shows_requests_and_responses_with_secrets_masked(
     assert "> POST https://acme.api.identitynow.com/oauth/token" in joined  # the token request too
     assert ACCESS_TOKEN not in joined and CLIENT_SECRET not in joined
     assert "***" in joined
+
+
+# -- the two send paths (issue 14) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+def test_own_client_sends_through_the_transport_unless_a_proxy_is_configured(
+    cls: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert cls(BASE, access_token="tok")._transport is not None
+    # httpx.Client mounts a proxy transport for this; only its own send() routes through it.
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert cls(BASE, access_token="tok")._transport is None
+
+
+async def test_a_given_client_keeps_its_hooks(api_factory: ApiFactory, kind: str) -> None:
+    seen: list[str] = []
+
+    def hook(request: httpx.Request) -> None:
+        seen.append(f"{request.method} {request.url.path}")
+
+    async def async_hook(request: httpx.Request) -> None:
+        hook(request)
+
+    recorder = Recorder()
+    transport = httpx.MockTransport(recorder)
+    if kind == "sync":
+        client: Any = SimIntegrationsClient(
+            BASE,
+            CLIENT_ID,
+            CLIENT_SECRET,
+            http_client=httpx.Client(transport=transport, event_hooks={"request": [hook]}),
+        )
+        client.get("x")
+    else:
+        client = AsyncSimIntegrationsClient(
+            BASE,
+            CLIENT_ID,
+            CLIENT_SECRET,
+            http_client=httpx.AsyncClient(transport=transport, event_hooks={"request": [async_hook]}),
+        )
+        await client.get("x")
+    assert client._transport is None
+    assert seen == ["POST /oauth/token", "GET /v2025/sim-integrations/x"]

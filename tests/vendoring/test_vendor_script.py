@@ -131,7 +131,10 @@ def test_with_testing_copies_the_fake_service_and_names_its_dependency(
     result = run_vendor("--dest", str(host), "--package", "acme_sim", "--with-testing")
     assert result.returncode == 0, result.stderr
     copy = host / "acme_sim"
-    assert {f"testing/{n}" for n in _sources(FACADE / "testing")} <= _files(copy)
+    # every module of the fake but its pytest plugin (registered only by an installed package's entry point)
+    fake_modules = {f"testing/{n}" for n in _sources(FACADE / "testing")}
+    assert fake_modules - {"testing/pytest_plugin.py"} <= _files(copy)
+    assert "testing/pytest_plugin.py" not in _files(copy)
     assert "jsonpatch" in result.stdout
     text = (copy / "VENDORED.md").read_text(encoding="utf-8")
     assert "--with-testing" in text and "jsonpatch" in text
@@ -194,6 +197,7 @@ def test_refuses_a_folder_it_did_not_write_unless_forced(run_vendor: RunVendor, 
     refused = run_vendor("--dest", str(host), "--package", "acme_sim")
     assert refused.returncode == 1
     assert "not written by this script" in refused.stderr and "--force" in refused.stderr
+    assert "FORCE=1" in refused.stderr  # the Makefile's spelling too: `make vendor` takes no --force
     assert _files(theirs) == {"their_code.py"}
 
     # A VENDORED.md that lacks the marker does not count as ours either.
@@ -253,6 +257,7 @@ def test_refuses_to_discard_local_edits_unless_forced(run_vendor: RunVendor, hos
     refused = run_vendor("--dest", str(host), "--package", "acme_sim")
     assert refused.returncode == 1
     assert "_generated/types.py" in refused.stderr and "extra.py" in refused.stderr
+    assert "--force (make vendor: FORCE=1)" in refused.stderr
     assert edited.read_text().endswith("# local patch\n")
 
     forced = run_vendor("--dest", str(host), "--package", "acme_sim", "--force")

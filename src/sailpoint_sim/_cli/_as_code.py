@@ -106,6 +106,8 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     for name, file in result.files.items():
         state = "written  " if file in written else "unchanged"
         ctx.out.write(f"  {state} {file}  ({shown(name)})\n")
+    for file in result.replaced:
+        ctx.out.write(f"  replaced  {file}  (held an integration now written to its own file)\n")
     for file in result.stale:
         verb = "removed" if file in result.removed else "stale  "
         ctx.out.write(f"  {verb}   {file}  (no integration of the tenant; --prune removes it)\n")
@@ -189,7 +191,7 @@ def _apply(args: argparse.Namespace, ctx: Context) -> int:
                 len(plan.unmapped), ", ".join(f"{ref.path}={ref.id}" for _, ref in plan.unmapped[:10])
             )
         if not args.yes:
-            if not sys.stdin.isatty():
+            if sys.stdin is None or not sys.stdin.isatty():
                 raise UsageError(
                     "apply changes the tenant: confirm on a terminal, or pass --yes (nothing was sent)"
                 )

@@ -15,7 +15,7 @@ from ._exit import UsageError
 __all__ = ["client_from_args"]
 
 # Connection options passed to the client as they are, when given.
-_PASSED_AS_IS = ("base_url", "client_id", "client_secret", "access_token", "api_version", "timeout")
+_PASSED_AS_IS = ("base_url", "client_id", "client_secret", "access_token", "api_version", "layout", "timeout")
 
 
 def client_from_args(args: argparse.Namespace, **overrides: Any) -> SimIntegrationsClient:

@@ -1,4 +1,12 @@
-"""Logging for the tool: the facade's records on stderr at the level -v asks for, secrets removed."""
+"""Logging for the tool: the facade's records on stderr at the level -v asks for, secrets removed.
+
+| flag   | what reaches stderr                                                                  |
+|--------|--------------------------------------------------------------------------------------|
+| (none) | nothing but the one error line main() writes                                          |
+| -v     | sailpoint_sim at DEBUG: each attempt (method, URL, status, tracking id), each retry  |
+| -vv    | the same, and httpx's own request lines                                              |
+| -vvv   | sailpoint_sim at TRACE (5): every request's and response's headers and body, masked  |
+"""
 
 from __future__ import annotations
 
@@ -8,25 +16,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .._base import logger as _package_logger
+from .._send import TRACE  # below DEBUG: whole requests and responses, like `curl -v`, secrets masked
 from ._output import terminal_safe
 
-__all__ = ["logging_to_stderr"]
+__all__ = ["TRACE", "levels_for", "logging_to_stderr"]
+
+_QUIET = logging.CRITICAL + 1
+
+
+def levels_for(verbosity: int) -> dict[str, int]:
+    """Logger name -> level for a count of -v flags (the table in the module docstring)."""
+    levels = {_package_logger.name: _QUIET}
+    if verbosity >= 1:
+        levels[_package_logger.name] = TRACE if verbosity >= 3 else logging.DEBUG
+    if verbosity >= 2:
+        levels["httpx"] = logging.DEBUG
+    return levels
 
 
 @contextmanager
 def logging_to_stderr(verbosity: int, redact: Callable[[str], str]) -> Iterator[None]:
-    """Route the facade's log to stderr: -v its requests and retries, -vv httpx's too.
+    """Route the facade's log to stderr at the levels of ``levels_for(verbosity)``.
 
     Without -v the CLI stays quiet (errors are reported once, by main). The facade never logs tokens or
     secrets; the redacting formatter is a second line of defence for values given on this command line.
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_RedactingFormatter(redact))
-    levels = {_package_logger.name: logging.DEBUG if verbosity > 0 else logging.CRITICAL + 1}
-    if verbosity > 1:
-        levels["httpx"] = logging.DEBUG
     saved: list[tuple[logging.Logger, int, bool]] = []
-    for name, level in levels.items():
+    for name, level in levels_for(verbosity).items():
         logger = logging.getLogger(name)
         saved.append((logger, logger.level, logger.propagate))
         logger.setLevel(level)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TextIO, cast
 
 from ._command import Context
 from ._commands import COMMANDS
 from ._exit import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, exit_code_for
 from ._log import logging_to_stderr
-from ._output import write_line
+from ._output import TerminalStream, write_line
 from ._parser import UsageExit, build_parser
 from ._secrets import Redactor
 
@@ -31,9 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     redact = Redactor(args)
     command = next(c for c in COMMANDS if c.name == args.command)
+    # Whatever a command writes, no control sequence reaches the terminal and nothing fails to encode.
+    context = Context(out=cast(TextIO, TerminalStream(out)), err=cast(TextIO, TerminalStream(err)))
     with logging_to_stderr(args.verbose, redact):
         try:
-            return command.run(args, Context(out=out, err=err))
+            return command.run(args, context)
         except KeyboardInterrupt:
             err.write("interrupted\n")
             return EXIT_INTERRUPTED
@@ -51,8 +54,19 @@ def main(argv: list[str] | None = None) -> int:
                     err, redact(f"error: internal error, please report it: {type(exc).__name__}: {exc}")
                 )
                 return EXIT_INTERNAL
-            write_line(err, redact(f"error: {exc}"))
+            write_line(err, redact(error_line(exc)))
             return code
+
+
+def error_line(error: BaseException) -> str:
+    """The one line for a failure: the error's message, and the retries made before it, if any."""
+    text = str(error)
+    retried_for: tuple[str, ...] = getattr(error, "retried_for", ())
+    if retried_for and "retried for" not in text:
+        # The send path records the retries on the error; say them when its message does not.
+        attempts = getattr(error, "attempts", len(retried_for) + 1)
+        text += f" (after {attempts} attempts; retried for {', '.join(retried_for)})"
+    return f"error: {text}"
 
 
 def _silence_stdout() -> None:

@@ -11,6 +11,11 @@ Two promises hold whatever a server sends:
 - **Nothing from a server reaches the terminal as a control sequence.** Table cells and error lines
   show control characters (ESC, C1, DEL, bidirectional overrides) and lone surrogates as ``\\xNN`` /
   ``\\uNNNN`` escapes.
+
+main() hands every command its stdout and stderr wrapped in ``TerminalStream``, so these hold for every
+command, whatever it writes: what slips through is escaped as ``\\uXXXX`` (valid inside a JSON string
+too, and JSON text has no such character outside strings), and a character the stream cannot encode
+(``LANG=C``, ``PYTHONIOENCODING=ascii``) is written the same way instead of failing.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-__all__ = ["json_text", "print_json", "print_table", "terminal_safe", "write_line"]
+__all__ = ["TerminalStream", "json_text", "print_json", "print_table", "terminal_safe", "write_line"]
 
 TABLE_COLUMNS = ("id", "name", "type", "modified")
 
@@ -55,8 +60,52 @@ def _write(stream: TextIO, text: str) -> None:
         stream.write(text)
     except UnicodeEncodeError:
         # A stream that cannot encode everything (LANG=C, a Windows console): escape what it cannot.
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(text.encode(encoding, errors="backslashreplace").decode(encoding))
+        stream.write(_encodable(text, getattr(stream, "encoding", None) or "ascii"))
+
+
+def _u_escape(char: str) -> str:
+    """``char`` as JSON's ``\\uXXXX`` escape (a UTF-16 surrogate pair beyond the BMP)."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _encodable(text: str, encoding: str) -> str:
+    out = []
+    for char in text:
+        try:
+            char.encode(encoding)
+        except UnicodeEncodeError:
+            char = _u_escape(char)
+        out.append(char)
+    return "".join(out)
+
+
+# What a stream passes on to a terminal: everything but C0 controls other than newline and tab, DEL, C1,
+# the bidirectional overrides and isolates, and lone surrogates.
+_STREAM_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+class TerminalStream:
+    """A text stream for a command's output: no control sequence passes, no character fails to encode.
+
+    Escapes are JSON's (``\\uXXXX``), so JSON text written through it stays the same JSON document.
+    Everything else (``flush``, ``fileno``, ``isatty``, ``encoding``) is the wrapped stream's.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        _write(self._stream, _STREAM_UNSAFE.sub(lambda m: _u_escape(m.group()), text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def json_text(value: Any, *, ensure_ascii: bool = False) -> str:

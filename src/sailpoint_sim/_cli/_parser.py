@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
+from .._config import Layout
 from .._version import __version__
 from ._command import Command
 from ._exit import EXIT_CODES_HELP, EXIT_USAGE
@@ -29,7 +30,8 @@ configuration:
   SAIL_CLIENT_ID, SAIL_CLIENT_SECRET and SAIL_ACCESS_TOKEN (a ready bearer token). Prefer the
   environment for secrets: command-line flags are visible to other users in `ps`.
   Credential flags replace the credential variables as a set (--client-secret alone does not
-  borrow SAIL_CLIENT_ID). SAIL_API_VERSION sets the API version path (default v2025).
+  borrow SAIL_CLIENT_ID). SAIL_API_VERSION sets the API version path (default v2025);
+  SAIL_SIM_LAYOUT (or --layout) the path layout: v2025 (default) or per-resource.
   Secrets are never printed, in errors or in -v logs.
 """
 
@@ -166,7 +168,16 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
         default=default(None),
         help="a ready bearer token instead of client credentials (env SAIL_ACCESS_TOKEN; prefer the env)",
     )
-    group.add_argument("--api-version", default=default(None), help="API version path (default v2025)")
+    group.add_argument(
+        "--api-version", default=default(None), help="API version path of the v2025 layout (default v2025)"
+    )
+    group.add_argument(
+        "--layout",
+        choices=[layout.value for layout in Layout],
+        default=default(None),
+        help="path layout: v2025 (/v2025/sim-integrations, default) or per-resource "
+        "(/sim-integrations/v1) (env SAIL_SIM_LAYOUT)",
+    )
     group.add_argument(
         "--timeout",
         type=positive_seconds,
@@ -192,7 +203,8 @@ def add_connection_options(parser: argparse.ArgumentParser, *, suppress: bool) -
         "--verbose",
         action="count",
         default=default(0),
-        help="log requests to stderr (-vv for debug); secrets are never logged",
+        help="log to stderr: -v each attempt and retry, -vv also httpx's requests, -vvv also every "
+        "request's and response's headers and body (TRACE); secrets are masked at every level",
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "dumps_definition",
     "file_names",
     "fold",
+    "portable",
     "read_folder",
     "write_folder",
 ]
@@ -107,28 +108,46 @@ def _stem(name: str) -> tuple[str, bool]:
     return text, truncated
 
 
-def file_names(names: Iterable[str]) -> dict[str, str]:
+def portable(file_name: str) -> bool:
+    """Whether a file name is one :func:`file_names` could have given (safe on every common file system)."""
+    if not file_name.endswith(SUFFIX):
+        return False
+    stem = file_name[: -len(SUFFIX)]
+    clean, truncated = _stem(stem)
+    return clean == stem and not truncated and len(file_name.encode("utf-8")) <= 255
+
+
+def file_names(names: Iterable[str], keep: Mapping[str, str] | None = None) -> dict[str, str]:
     """The file name (with ``.json``) for each integration name, safe on every common file system.
 
     Each name's file name is its text with Unicode NFC normalisation, ``< > : " / \\ | ? *`` and
     control or invisible characters replaced by ``_``, leading and trailing spaces, trailing dots and a
-    leading dot made harmless, Windows device names (``CON``, ``nul``, ``COM1``...) given a trailing
-    ``_``, and at most 100 UTF-8 bytes. When two names would share a file name, even differing only in
-    letter case or Unicode normalisation, the one spelt exactly like it (else the first in code-point
-    order) keeps it and the others get
-    ``~`` and the first 8 hex digits of the SHA-256 of their exact name; a name cut short always gets
-    them. The result depends only on the set of names, not on their order.
+    leading dot made harmless, Windows device names (``CON``, ``nul``, ``COM1``...) given a ``_``, and at
+    most 100 UTF-8 bytes. When two names would share a file name, even differing only in letter case or
+    Unicode normalisation, the one spelt exactly like it (else the first in code-point order) keeps it
+    and the others get ``~`` and the first 8 hex digits of the SHA-256 of their exact name; a name cut
+    short always gets them. The result depends only on the set of names, not on their order.
+
+    ``keep`` maps names to the file names that already hold them (an earlier export, a file a person
+    renamed): each is kept when it is :func:`portable` and no other name keeps the same file.
     """
     unique = sorted(set(names))
     stems = {name: _stem(name) for name in unique}
     result: dict[str, str] = {}
     taken: set[str] = set()
+    for name in unique:
+        file = (keep or {}).get(name)
+        if file is not None and portable(file) and fold(file) not in taken:
+            result[name] = file
+            taken.add(fold(file))
     by_key: dict[str, list[str]] = defaultdict(list)
     for name in unique:
         stem, truncated = stems[name]
-        if not truncated:
+        if not truncated and name not in result:
             by_key[fold(stem + SUFFIX)].append(name)
     for key, group in by_key.items():
+        if key in taken:
+            continue  # a kept file holds it: every name of the group gets a suffix
         # A name whose file name is exactly itself wins over one made to look like it ("a_b" over "a/b").
         group.sort(key=lambda name: (stems[name][0] != name, name))
         result[group[0]] = stems[group[0]][0] + SUFFIX
@@ -252,7 +271,9 @@ class ExportResult:
     ``files`` maps each integration name to its file name. ``written`` files are new or changed,
     ``unchanged`` ones already held exactly these bytes. ``stale`` are other ``*.json`` files of the
     folder (an integration deleted or renamed on the tenant, or not a definition at all); they are
-    ``removed`` only when the export was asked to prune.
+    ``removed`` only when the export was asked to prune. ``replaced`` files held the definition of an
+    integration that was written to another file (a file name that is not portable, or a second file
+    with the same name), and were removed so that the folder holds each name once.
     """
 
     folder: Path
@@ -261,6 +282,7 @@ class ExportResult:
     unchanged: tuple[str, ...]
     stale: tuple[str, ...]
     removed: tuple[str, ...]
+    replaced: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data."""
@@ -271,6 +293,7 @@ class ExportResult:
             "unchanged": list(self.unchanged),
             "stale": list(self.stale),
             "removed": list(self.removed),
+            "replaced": list(self.replaced),
         }
 
 
@@ -287,12 +310,26 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+def _existing(folder: Path) -> dict[str, list[str]]:
+    """The files of the folder that already hold each name (files that are not definitions are ignored)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for file in definition_files(folder):
+        try:
+            value = load_json(file, file.name)
+        except DefinitionFileError:
+            continue
+        if isinstance(value, dict) and isinstance(value.get("name"), str):
+            found[value["name"]].append(file.name)
+    return found
+
+
 def write_folder(
     folder: str | os.PathLike[str], definitions: Mapping[str, Mapping[str, Any]], *, prune: bool = False
 ) -> ExportResult:
     """Write one file per definition (``{name: details}``) into ``folder`` (created if missing).
 
-    Files whose bytes would not change are not touched. With ``prune``, other ``*.json`` files of the
+    A name already held by one file of the folder keeps that file when its name is portable (see
+    :func:`file_names`). Files whose bytes would not change are not touched. With ``prune``, other ``*.json`` files of the
     folder are deleted; without it they are only reported as ``stale``.
     """
     path = Path(folder)
@@ -300,7 +337,13 @@ def write_folder(
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AsCodeError(f"cannot create the folder {path}: {exc.strerror or exc}") from None
-    names = file_names(definitions)
+    existing = _existing(path)
+    # Keeping the file that already holds a name means a renamed file stays where the person put it, and
+    # a new integration whose name differs only in letter case does not rename an exported one's file.
+    # A name held by two files is ambiguous: neither is kept.
+    names = file_names(
+        definitions, keep={name: files[0] for name, files in existing.items() if len(files) == 1}
+    )
     written: list[str] = []
     unchanged: list[str] = []
     for name in sorted(definitions):
@@ -318,6 +361,16 @@ def write_folder(
     # Compared folded: on a case-insensitive file system, "Foo.json" on disk *is* the "foo.json" just
     # written, and must not be reported, let alone deleted.
     ours = {fold(file) for file in names.values()}
+    # Another file holding a name just written (one whose file name is not portable, or a second copy)
+    # would make the folder hold that name twice, which plan refuses: it is replaced, so removed.
+    replaced = sorted(
+        file for name, files in existing.items() if name in names for file in files if fold(file) not in ours
+    )
+    for file in replaced:
+        try:
+            (path / file).unlink()
+        except OSError as exc:
+            raise AsCodeError(f"cannot remove {path / file}: {exc.strerror or exc}") from None
     stale = [file.name for file in definition_files(path) if fold(file.name) not in ours]
     removed: list[str] = []
     if prune:
@@ -334,4 +387,5 @@ def write_folder(
         unchanged=tuple(unchanged),
         stale=tuple(stale),
         removed=tuple(removed),
+        replaced=tuple(replaced),
     )

@@ -455,9 +455,19 @@ def compute_plan(
 
     Pure: no request is sent. ``id_map`` rewrites the definitions' reference ids first (see
     :mod:`sailpoint_sim.as_code._refs` for which fields are references).
+
+    Raises:
+        DuplicateNameError: two tenant integrations share a name.
+        AsCodeError: ``prune`` with no definitions at all (it would delete every integration).
     """
     jsonpatch = jsonpatch_module()
     by_name, nameless = tenant_by_name(tenant)
+    if prune and not definitions and by_name:
+        # An empty folder is far more often a wrong path than a wish to delete everything.
+        raise AsCodeError(
+            f"no definitions, so prune would delete all {len(by_name)} integrations of the tenant; refused "
+            "(check the folder; delete integrations one by one if that is really meant)"
+        )
     creates: list[IntegrationPlan] = []
     updates: list[IntegrationPlan] = []
     deletes: list[IntegrationPlan] = []
