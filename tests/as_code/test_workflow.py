@@ -153,7 +153,7 @@ def test_a_change_on_the_tenant_since_the_plan_is_refused_not_overwritten(
     report = client.apply(plan)
     assert not report.ok and report.failed is not None and report.failed.integration.name == "HR desk"
     assert isinstance(report.error, BadRequestError)
-    assert "test operation failed" in str(report.error)
+    assert "test failed: the value at /description is not the tested value" in str(report.error)
     assert len(fake.writes) == writes
     assert fake.integrations[ident]["description"] == "theirs"
     # The request the server refused did carry the guard.
