@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from security_figures import OTHER_FIGURES
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -35,6 +34,8 @@ from sailpoint_sim import (
 from sailpoint_sim import patch as jp
 from sailpoint_sim._cli import main as cli_main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+
+from .security_figures import OTHER_FIGURES
 
 CLIENT_ID = "scan-client-id"
 CLIENT_SECRET = "cs-KNOWN-secret-5f3a9e0b7c"
