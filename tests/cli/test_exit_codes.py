@@ -179,3 +179,18 @@ def test_error_lines_mask_secrets_in_every_form_with_the_projects_mask(
     result = cli("leaky")
     assert result.code == EXIT_USAGE
     assert result.err == "error: raw *** json *** url ***\n"
+
+
+def test_a_short_secret_does_not_garble_messages(
+    cli: Cli, env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A one-letter secret masked everywhere turned "base_url" into "***ase_url".
+    monkeypatch.setenv("SAIL_CLIENT_SECRET", "b")
+
+    def refusing(args: argparse.Namespace, ctx: Context) -> int:
+        raise UsageError("base_url has a host name that is not ASCII")
+
+    monkeypatch.setattr(_main, "COMMANDS", (Command("refusing", "Refuses a setting.", refusing),))
+    result = cli("refusing")
+    assert result.code == EXIT_USAGE
+    assert result.err == "error: base_url has a host name that is not ASCII\n"

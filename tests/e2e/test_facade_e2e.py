@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-from support.clients import EitherClient
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -29,6 +28,7 @@ from sailpoint_sim import (
     patch,
 )
 from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService
+from tests.support.clients import EitherClient
 
 from .conftest import CLIENT_ID, CLIENT_SECRET
 

@@ -18,11 +18,19 @@ import json
 from typing import Any
 
 import pytest
-from fuzz_figures import count, scaled, schema_bodies
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
-from openapi_jsonschema import (
+from sailpoint_sim_client.models import (
+    ErrorResponseDto,
+    ServiceDeskIntegrationDto,
+    SimIntegrationDetails,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
+
+from .fuzz_figures import count, scaled, schema_bodies
+from .openapi_jsonschema import (
     SAILPOINT_DATE_TIME,
     component_schema,
     load_spec,
@@ -31,13 +39,6 @@ from openapi_jsonschema import (
     sailpoint_datetimes,
     strategy_for,
     to_json_schema,
-)
-from sailpoint_sim_client.models import (
-    ErrorResponseDto,
-    ServiceDeskIntegrationDto,
-    SimIntegrationDetails,
-    TooManyRequestsError,
-    UnauthorizedError,
 )
 
 pytestmark = pytest.mark.soak

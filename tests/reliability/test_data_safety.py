@@ -18,15 +18,12 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
-from reliability_figures import OTHER
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -39,10 +36,9 @@ from sailpoint_sim import (
 )
 from sailpoint_sim import patch as jp
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.fuzz.openapi_jsonschema import component_schema, strategy_for  # schema-valid integrations
 
-# The fuzz helpers generate schema-valid integrations from the fragment.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
-from openapi_jsonschema import component_schema, strategy_for
+from .reliability_figures import OTHER
 
 SERVER_ASSIGNED = ("id", "created", "modified")
 TOKEN = "data-safety-token"

@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from reliability_figures import OTHER
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -34,6 +33,8 @@ from sailpoint_sim import (
 )
 from sailpoint_sim import patch as jp
 from sailpoint_sim.testing import FakeServer, FakeSimService
+
+from .reliability_figures import OTHER
 
 pytestmark = pytest.mark.soak
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .._redact import redact_text
+from .._redact import LOG_FILTER_MIN_LENGTH, redact_text
 
 __all__ = ["SECRET_ENV", "SECRET_OPTIONS", "Redactor"]
 
@@ -26,7 +26,9 @@ class Redactor:
         secrets = {os.environ.get(name) for name in SECRET_ENV}
         if args is not None:
             secrets.update(getattr(args, name, None) for name in SECRET_OPTIONS)
-        self._secrets = [secret for secret in secrets if secret]
+        # Like the library's log filter, it sees text it did not build: a secret of a few characters would
+        # mask ordinary words ("b" in "base_url"). Errors that quote a secret mask it themselves.
+        self._secrets = [secret for secret in secrets if secret and len(secret) >= LOG_FILTER_MIN_LENGTH]
 
     def __call__(self, text: str) -> str:
         # The project's one redactor: the mask `***`, and the JSON-escaped and percent-encoded forms too.
