@@ -126,7 +126,7 @@ class Pacer:
         self._margin = min(_MARGIN_MAX, _MARGIN_FRACTION * limit.per)
         # The send times reserved for the last `requests` requests on the current token, oldest first.
         self._slots: collections.deque[float] = collections.deque(maxlen=limit.requests)
-        self._key: Hashable = None
+        self._key: Hashable = None  # pragma: no mutate - any start value: the first reserve finds no slots
         self._hold_until = -math.inf
 
     def __repr__(self) -> str:
@@ -155,8 +155,6 @@ class Pacer:
 
     def hold(self, seconds: float) -> None:
         """Make every request of the client wait ``seconds`` from now (after a 429's Retry-After)."""
-        if not seconds > 0:
-            return
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
 
