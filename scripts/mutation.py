@@ -11,8 +11,9 @@ they are not generated and do not count.
 
 This script runs mutmut (unless `--report-only`) and prints one row per module: killed, survived, no
 tests, timeouts, and the score `killed / (killed + survived + no tests)` (a timeout counts as killed:
-the mutant made the tests hang, which the tests noticed). `--module _retry` (repeatable) runs and reports one module only: the whole core
-takes hours on a small machine, one module minutes. `--survivors` lists the survivors by name;
+the mutant made the tests hang, which the tests noticed). `--module _retry` (repeatable) runs and
+reports one module only: the whole core takes hours on a small machine, one module minutes.
+`--survivors` lists the survivors by name;
 `.venv/bin/mutmut show NAME` prints the diff of one, and `mutmut apply NAME` writes it to disk (revert
 with git). Results are kept in `mutants/` between runs: mutmut re-tests only what changed.
 
