@@ -35,6 +35,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
 	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
+	# The tests too, under the same settings (pyproject's [tool.mypy]); MYPYPATH as the editable install
+	# is not visible to mypy.
+	MYPYPATH=src:generated $(BIN)/mypy tests
 
 ## Project-local Prism (OpenAPI mock server) for the conformance tests; needs Node.js and npm.
 prism:

@@ -221,7 +221,7 @@ def test_known_enum_values_become_members_and_unknown_ones_stay_strings() -> Non
     assert unknown.to_dict() == {"type": "SERVICE_ACCOUNT", "id": "x"}
 
     # Not a string at all: kept as it came, exactly as the try/except form did.
-    assert OwnerReference.from_dict({"type": 7}).type_ == 7
+    assert OwnerReference.from_dict({"type": 7}).type_ == 7  # type: ignore[comparison-overlap]  # typed str
     # A lookup is by value, never by member name.
     assert type(OwnerReference.from_dict({"type": "identity"}).type_) is str
 
@@ -274,7 +274,7 @@ def variants(base: dict[str, Any]) -> list[Any]:
     dict/str/null flexible fields, missing and extra fields, and shapes that must fail."""
     out: list[Any] = [base]
 
-    def changed(edit: Callable[[dict[str, Any]], None]) -> None:
+    def changed(edit: Callable[..., None]) -> None:  # lambdas with bound defaults
         document = copy.deepcopy(base)
         edit(document)
         out.append(document)
@@ -289,8 +289,9 @@ def variants(base: dict[str, Any]) -> list[Any]:
     changed(lambda d: d["provisioningConfig"].__setitem__("planInitializerScript", {"source": "x"}))
     changed(lambda d: d["provisioningConfig"].__setitem__("planInitializerScript", "not an object"))
     for key in ("attributes", "statusMap", "request"):
-        for value in ("{a=b}", None, {}, 3):
-            changed(lambda d, key=key, value=value: d.__setitem__(key, value))
+        flexible: Any
+        for flexible in ("{a=b}", None, {}, 3):
+            changed(lambda d, key=key, value=flexible: d.__setitem__(key, value))
     changed(lambda d: d.pop("name"))
     changed(lambda d: d.__setitem__("name", None))
     changed(lambda d: d.__setitem__("created", "not a date"))
