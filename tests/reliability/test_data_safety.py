@@ -202,7 +202,9 @@ def attempt(client: SimIntegrationsClient, fake: FakeSimService, ident: str, how
         fake.inject(status=500, operation="putSIMIntegration")
         client.update(ident, details)
     elif how == "bad-put":
-        client.update(ident, {**without_server_fields(fake.integrations[ident]), "sources": "not-a-list"})
+        # A field the request model keeps as it is (ownerRef is not declared on it) but the service refuses;
+        # a wrong-typed declared field would be refused before sending (issue 10.10).
+        client.update(ident, {**without_server_fields(fake.integrations[ident]), "ownerRef": "not-an-object"})
     elif how == "inject-500-patch":
         fake.inject(status=500, operation="patchSIMAttributes")
         client.patch(ident, [jp.replace("/description", "changed")])
