@@ -31,13 +31,13 @@ import httpx
 
 from ._config import is_header_safe
 from ._errors import AuthenticationError, make_status_error, one_line, status_phrase
+from ._redact import MASK
 
 if TYPE_CHECKING:
     import asyncio
 
 __all__ = ["LONGEST_TOKEN_LIFETIME", "ClientCredentialsAuth", "StaticTokenAuth"]
 
-_REDACTED = "***"
 
 # SailPoint's tokens live 749 s. A token endpoint claiming far more (or an overflowing number) is not
 # believed beyond a day: renewing daily costs one request, keeping a token for ever risks every call.
@@ -63,7 +63,7 @@ class StaticTokenAuth(httpx.Auth):
         return (self._token,)
 
     def __repr__(self) -> str:
-        return f"StaticTokenAuth(access_token={_REDACTED!r})"
+        return f"StaticTokenAuth(access_token={MASK!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the Authorization header."""
@@ -145,7 +145,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return (
-            f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={_REDACTED!r}, "
+            f"ClientCredentialsAuth(client_id={self.client_id!r}, client_secret={MASK!r}, "
             f"token_url={self.token_url!r})"
         )
 

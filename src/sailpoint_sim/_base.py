@@ -32,15 +32,15 @@ from ._errors import (
     APIStatusError,
     InvalidRequestError,
     UnreadableResponseError,
-    excerpt,
     make_status_error,
     one_line,
-    scrub_bytes,
-    scrub_text,
+    redacted_excerpt,
 )
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
+from ._redact import install_log_filter, redact_text
+from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
 from ._send import (
     DEFAULT_DEADLINE,
@@ -172,6 +172,10 @@ class BaseClient:
             self.auth = ClientCredentialsAuth(
                 settings.client_id or "", settings.client_secret or "", settings.token_url or ""
             )
+        # Tokens never appear in logs, httpx's and httpcore's DEBUG records included: their loggers
+        # scrub the secrets of every live client.
+        register_secret_source(self.auth)
+        install_log_filter(logger)
         self.retry = settings.retry
         self.patch_format = settings.patch_format
         self._timeout_given = settings.timeout_given
@@ -400,7 +404,7 @@ class BaseClient:
             secrets=secrets,
         )
         if 300 <= error.status_code < 400:
-            location = scrub_text(response.headers.get("Location", "(none)"), secrets)
+            location = redact_text(response.headers.get("Location", "(none)"), secrets)
             # The server's messages stay as sent; the line says why nothing followed.
             error.args = (f"{error}; redirect to {one_line(location)[:200]} not followed (never are)",)
         if logger.isEnabledFor(logging.DEBUG):
@@ -458,7 +462,7 @@ class BaseClient:
             reason,
             status_code=response.status_code,
             content_type=response.headers.get("Content-Type", ""),
-            body_excerpt=excerpt(scrub_bytes(content[:4000], self._secret_values())),
+            body_excerpt=redacted_excerpt(content, self._secret_values()),
             method=prepared.method,
             url=prepared.url,
         )

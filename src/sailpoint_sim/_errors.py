@@ -25,11 +25,13 @@ Building an error never fails: bodies may be SailPoint's ErrorResponseDto, ``{"e
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
 import httpx
+
+from ._redact import MASK, redact_bytes, redact_headers, redact_text
 
 __all__ = [
     "APIConnectionError",
@@ -309,18 +311,30 @@ def make_status_error(
     url: str,
     retry_after: float | None = None,
     error_class: type[APIStatusError] | None = None,
-    secrets: Sequence[str] = (),
+    reason: str | None = None,
+    quote_body: bool = True,
+    secrets: Iterable[str] = (),
 ) -> APIStatusError:
-    """Build the typed error for a non-2xx response (the single status→class mapping).
+    """Build the typed error for a non-2xx response: the one place an APIStatusError is made.
 
-    ``secrets`` (the token and client secret in use) are replaced by ``***`` wherever the response
-    quotes them, before anything is parsed or cut to an excerpt, so no part of one can leak.
+    ``error_class`` overrides the status→class mapping (the token endpoint: every failure there is an
+    AuthenticationError); ``reason`` leads the messages (what happened, in our words);
+    ``quote_body=False`` leaves the body out (a token answer may hold a token). ``secrets`` (the tokens
+    and client secret in use) are masked in every form (see ``_redact``) in the messages, codes, headers
+    and body excerpt; ``Set-Cookie`` values are never kept.
     """
     status = response.status_code
-    content = scrub_bytes(response.content, secrets)
+    secrets = tuple(secrets)
+    content = response.content
     detail, tracking, messages = describe_body(content)
-    headers = (
-        {k: scrub_text(v, secrets) for k, v in response.headers.items()} if secrets else response.headers
+    if secrets:
+        detail = redact_text(detail, secrets) if detail is not None else None
+        tracking = redact_text(tracking, secrets) if tracking is not None else None
+        messages = [redact_text(message, secrets) for message in messages]
+    if reason is not None:
+        messages = [reason, *(message for message in messages if message != reason)]
+    headers = redact_headers(
+        ((k, MASK if k.lower() == "set-cookie" else v) for k, v in response.headers.items()), secrets
     )
     if tracking is None:
         # SailPoint also returns the request id as a header on some gateways' errors.
@@ -334,31 +348,27 @@ def make_status_error(
         "tracking_id": tracking,
         "messages": messages,
         "headers": headers,
-        "body": excerpt(content),
+        "body": redacted_excerpt(content, secrets) if quote_body else "",
         "method": method,
         "url": url,
     }
-    if cls is RateLimitError:
-        return RateLimitError(retry_after=retry_after, **kwargs)
+    if issubclass(cls, RateLimitError):
+        return cls(retry_after=retry_after, **kwargs)
     return cls(**kwargs)
 
 
-def scrub_bytes(content: bytes, secrets: Sequence[str]) -> bytes:
-    """``content`` with every occurrence of each secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            raw = secret.encode("utf-8", "replace")
-            if raw in content:
-                content = content.replace(raw, b"***")
-    return content
+def redacted_excerpt(content: bytes, secrets: Iterable[str], limit: int = _EXCERPT_CHARS) -> str:
+    """:func:`excerpt` of ``content`` with ``secrets`` masked in every form.
 
-
-def scrub_text(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every occurrence of each secret replaced by ``***``."""
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, "***")
-    return text
+    Only the head that can reach the excerpt is scanned (a secret starting inside it is scanned whole),
+    so a multi-megabyte body costs no more than a small one.
+    """
+    secrets = [secret for secret in secrets if secret]
+    if not secrets:
+        return excerpt(content, limit)
+    # 12 characters per secret character: its longest form (4 UTF-8 bytes as %XX each).
+    head = content[: limit * 4 + 12 * max(len(secret) for secret in secrets)]
+    return excerpt(redact_bytes(head, secrets), limit)
 
 
 def transport_error(exc: httpx.RequestError, *, method: str, url: str) -> APIConnectionError:

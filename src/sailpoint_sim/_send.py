@@ -26,7 +26,6 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Final
-from urllib.parse import quote, quote_plus
 from urllib.request import getproxies
 
 import httpx
@@ -37,10 +36,9 @@ from ._errors import (
     ResponseTooLargeError,
     SailPointError,
     describe_body,
-    excerpt,
-    scrub_bytes,
-    scrub_text,
+    redacted_excerpt,
 )
+from ._redact import MASK, redact_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -224,7 +222,7 @@ def _too_large(
         limit=limit,
         status_code=response.status_code,
         content_type=response.headers.get("Content-Type", ""),
-        body_excerpt=excerpt(scrub_bytes(head[:1000], secrets)),
+        body_excerpt=redacted_excerpt(head, secrets),
         method=call.method,
         url=call.url,
     )
@@ -325,24 +323,14 @@ def note_attempts(error: SailPointError, call: Call) -> SailPointError:
 
 
 # -- TRACE records ------------------------------------------------------------------------------------
-# TODO(settings' _redact): use the one redactor once `_redact.py` lands; until then the same three forms
-# (raw, JSON-escaped, percent-encoded) are masked here with the existing scrub_text.
-
-
 def _masked(text: str, secrets: Sequence[str]) -> str:
-    forms: list[str] = []
-    for secret in secrets:
-        if secret:
-            forms += [secret, secret.replace("/", "\\/"), quote(secret, safe=""), quote_plus(secret)]
-    return scrub_text(text, sorted(set(forms), key=len, reverse=True))
+    return redact_text(text, secrets)
 
 
 def _trace_headers(headers: httpx.Headers, secrets: Sequence[str]) -> str:
     lines = []
     for name, value in headers.multi_items():
-        shown = (
-            "***" if name.lower() in ("authorization", "cookie", "set-cookie") else _masked(value, secrets)
-        )
+        shown = MASK if name.lower() in ("authorization", "cookie", "set-cookie") else _masked(value, secrets)
         lines.append(f"{name}: {shown}")
     return "\n".join(lines)
 

@@ -515,6 +515,23 @@ def test_python_m_and_fake_server_subcommand(tmp_path: Path) -> None:
     assert server.returncode == 0
 
 
+def test_fake_server_without_the_extra_gives_the_install_hint_once() -> None:
+    # jsonpatch (the testing extra) made unimportable: the fake cannot start, and says so in one line.
+    code = (
+        "import sys; sys.modules['jsonpatch'] = sys.modules['jsonpointer'] = None\n"
+        "from sailpoint_sim._cli import main\n"
+        "sys.exit(main(['fake-server', '--port', '0']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == EXIT_USAGE
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert result.stderr.count("pip install") == 1
+    assert "Traceback" not in result.stderr
+
+
 class ClosedPipe(io.StringIO):
     """A stdout whose reader went away, as in `sailpoint-sim list | head -1`."""
 

@@ -199,3 +199,17 @@ def test_vendored_cli_reports_the_source_version_and_runs_the_lifecycle(
     assert f"DEBUG {PACKAGE}: " in logs and "sailpoint_sim" not in logs
     for run in (created, patched, missing):
         assert CLIENT_SECRET not in run.stdout + run.stderr
+
+
+def test_vendored_cli_without_the_fake_says_to_vendor_again(
+    vendored: Path, clean_python: CleanPython
+) -> None:
+    # The copy was made without --with-testing: `fake-server` says how to get the fake, in one line.
+    result = clean_python(PROBE, vendored, PACKAGE, "cli", "fake-server", "--port", "0")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()[1:]  # after the probe's ISOLATION line
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: this vendored copy has no fake service")
+    assert "WITH_TESTING=1" in lines[0] and "--with-testing" in lines[0]
+    assert "pip install" not in lines[0]  # a copy has no extras to install
+    assert result.stdout == ""

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ._command import Command, Context
 from ._exit import UsageError
 
 __all__ = ["COMMANDS"]
+
+# The root of this package (the parent of `_cli`): scripts/vendor.py writes its marker there.
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_PACKAGE = __name__.rsplit(".", 2)[0]
+
+
+def _missing_fake() -> str:
+    """What to do when the fake's package is not there at all: only a vendored copy can lack it."""
+    if (_PACKAGE_DIR / "VENDORED.md").is_file():
+        return (
+            f"this vendored copy has no fake service ({_PACKAGE}.testing): vendor it again with the fake, "
+            "make vendor DEST=... WITH_TESTING=1 (or scripts/vendor.py --with-testing)"
+        )
+    return (
+        f"{_PACKAGE}.testing is missing from this installation: "
+        "pip install '/path/to/sailpoint-sim[testing]' (your clone or wheel)"
+    )
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,10 +37,12 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         # The fake's own entry point: it prints the address, then serves until SIGTERM or SIGINT.
         from ..testing.__main__ import main as fake_main
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{_PACKAGE}.testing":
+            raise UsageError(_missing_fake()) from None
+        raise UsageError(str(exc)) from None  # the fake's dependency: its message is the install hint
     except ImportError as exc:
-        raise UsageError(
-            f"the fake service needs the testing extra: pip install 'sailpoint-sim[testing]' ({exc})"
-        ) from None
+        raise UsageError(str(exc)) from None
     argv = ["--port", str(args.port)]
     if args.seed:
         argv += ["--seed", str(args.seed)]

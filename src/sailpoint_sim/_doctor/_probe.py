@@ -13,7 +13,8 @@ import attrs
 import httpx
 
 from .._config import EXPERIMENTAL_HEADER
-from .._errors import describe_body, one_line, scrub_bytes, scrub_text
+from .._errors import describe_body, one_line
+from .._redact import redact_text
 from ._report import EXIT_OK, Check, Status
 
 _RATE_HEADER = re.compile(r"rate-?limit|^retry-after$", re.IGNORECASE)
@@ -69,7 +70,7 @@ class Doctor:
             self.add(name, Status.SKIPPED, why)
 
     def scrub(self, text: str) -> str:
-        return scrub_text(text, self.secrets)
+        return redact_text(text, self.secrets)
 
     def send(self, http: httpx.Client, request: httpx.Request) -> Exchange:
         started, t0 = self.clock(), self.perf()
@@ -110,7 +111,8 @@ class Doctor:
 
     def message(self, response: httpx.Response, *, tracking_id: bool = True) -> str:
         """SailPoint's message from an error answer (and its tracking id, for a support ticket)."""
-        _, tracking, messages = describe_body(scrub_bytes(response.content, self.secrets))
+        _, tracking, messages = describe_body(response.content)
+        messages = [redact_text(message, self.secrets) for message in messages]
         text = "; ".join(messages) or response.reason_phrase or ""
         tracking = tracking or response.headers.get("slpt-request-id")
         if tracking and tracking_id:

@@ -9,14 +9,13 @@ from typing import Any
 import attrs
 
 from .._config import Layout
+from .._redact import MASK as MASK  # re-exported for _settings
 from .._version import __version__
 
 EXIT_OK = 0
 EXIT_CONFIGURATION = 2
 EXIT_API_ERROR = 3
 EXIT_TRANSPORT = 4
-
-MASK = "***"
 
 
 class Status(StrEnum):

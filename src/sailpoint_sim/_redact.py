@@ -1,0 +1,294 @@
+"""The one redactor: removes secrets (client secret, tokens) from text, bytes, header maps and log records.
+
+A secret is masked as ``***`` in every form a server, a proxy or a log line may quote it in:
+
+- raw (``abc/def``), and inside a Python ``repr`` of bytes (httpcore logs raw headers that way);
+- JSON-escaped, with any mix of ``\\/``, ``\\uXXXX`` (either case, surrogate pairs included) and the short
+  escapes (``\\"``, ``\\\\``, ``\\n``...), and with the backslashes doubled once more by a ``repr`` or a
+  second JSON encoding (for a secret that itself holds a backslash, one level of escaping only);
+- percent-encoded, any byte as ``%XX`` in either case, and a space as ``+`` (form encoding).
+
+The text is decoded once (every escape to its character, remembering where each came from) and each
+secret is searched in the decoded text, so mixed encodings are caught too, at the cost of one pass over
+the text; text with no backslash and no ``%`` takes a plain substring search.
+
+``install_log_filter`` makes "secrets never appear in logs" hold for httpx's and httpcore's DEBUG records
+as well: a filter on their loggers (and ours) scrubs the secrets of every live client. Clients register
+their auth objects with :func:`register`; a source is forgotten when it is garbage-collected.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from typing import Final, Protocol
+
+__all__ = [
+    "MASK",
+    "SecretSource",
+    "install_log_filter",
+    "live_secrets",
+    "redact_bytes",
+    "redact_headers",
+    "redact_text",
+    "register",
+]
+
+MASK: Final = "***"
+_MASK_BYTES: Final = MASK.encode("ascii")
+
+# Every logger that may quote a request or response: httpx's client, httpcore's connection layers (their
+# trace records carry raw response headers) and ours. A filter on a logger sees only the records logged on
+# that logger itself, not its children's, hence each name.
+LOGGER_NAMES: Final = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+# The escapes a server may write a secret's characters as: \uXXXX, a short JSON escape, or a run of
+# percent-encoded bytes. STRICT reads one level of JSON (``\\`` is one backslash); LOOSE takes any run of
+# backslashes as the start of one escape, as a repr or a second JSON encoding leaves it (``\\/``,
+# ``\\\"``). Both are searched: neither reading alone finds every form.
+_STRICT: Final = re.compile(r'\\u([0-9a-fA-F]{4})|\\([/"\\bfnrt])|((?:%[0-9a-fA-F]{2})+)')
+_LOOSE: Final = re.compile(r'\\+u([0-9a-fA-F]{4})|\\+([/"bfnrt])|((?:%[0-9a-fA-F]{2})+)')
+_SHORT: Final = {"/": "/", '"': '"', "\\": "\\", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _utf8_length(lead: int) -> int:
+    if lead >= 0xF0:
+        return 4
+    if lead >= 0xE0:
+        return 3
+    return 2 if lead >= 0xC0 else 1
+
+
+class _Decoded:
+    """``text`` with every escape decoded, and the way back from decoded positions to ``text``'s."""
+
+    __slots__ = ("canon_starts", "literal", "orig_starts", "text", "value")
+
+    def __init__(self, text: str, escape: re.Pattern[str]) -> None:
+        self.text = text
+        pieces: list[str] = []
+        self.canon_starts: list[int] = []
+        self.orig_starts: list[int] = []
+        self.literal: list[bool] = []
+        canon = 0
+        orig = 0
+
+        def add(value: str, orig_start: int, is_literal: bool) -> None:
+            nonlocal canon
+            pieces.append(value)
+            self.canon_starts.append(canon)
+            self.orig_starts.append(orig_start)
+            self.literal.append(is_literal)
+            canon += len(value)
+
+        matches = list(escape.finditer(text))
+        index = 0
+        while index < len(matches):
+            match = matches[index]
+            if match.start() > orig:
+                add(text[orig : match.start()], orig, True)
+            if match.group(1) is not None:
+                unit = int(match.group(1), 16)
+                following = matches[index + 1] if index + 1 < len(matches) else None
+                if (
+                    0xD800 <= unit < 0xDC00
+                    and following is not None
+                    and following.start() == match.end()
+                    and following.group(1) is not None
+                    and 0xDC00 <= int(following.group(1), 16) < 0xE000
+                ):
+                    low = int(following.group(1), 16)
+                    add(chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)), match.start(), False)
+                    index += 1
+                    orig = following.end()
+                else:
+                    add(chr(unit), match.start(), False)
+                    orig = match.end()
+            elif match.group(2) is not None:
+                add(_SHORT[match.group(2)], match.start(), False)
+                orig = match.end()
+            else:
+                raw = bytes.fromhex(match.group(3).replace("%", ""))
+                at = 0
+                while at < len(raw):
+                    size = _utf8_length(raw[at])
+                    try:
+                        char = raw[at : at + size].decode("utf-8")
+                    except UnicodeDecodeError:
+                        size = 1
+                        char = raw[at : at + 1].decode("utf-8", "surrogateescape")
+                    add(char, match.start() + 3 * at, False)
+                    at += size
+                orig = match.end()
+            index += 1
+        if orig < len(text):
+            add(text[orig:], orig, True)
+        self.value = "".join(pieces)
+
+    def original(self, position: int, *, end: bool) -> int:
+        """The position in ``text`` of a decoded position (a match's start, or its end)."""
+        piece = bisect.bisect_right(self.canon_starts, position) - 1
+        if end and piece >= 0 and self.canon_starts[piece] == position and position > 0:
+            piece -= 1  # an end falls just after the previous piece
+            if self.literal[piece]:
+                return self.orig_starts[piece] + position - self.canon_starts[piece]
+            return self.orig_starts[piece + 1]
+        if piece < 0:
+            return 0
+        if self.literal[piece]:
+            return self.orig_starts[piece] + position - self.canon_starts[piece]
+        if end:
+            return self.orig_starts[piece + 1] if piece + 1 < len(self.orig_starts) else len(self.text)
+        return self.orig_starts[piece]
+
+
+def _spans(haystack: str, needles: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for needle in needles:
+        at = haystack.find(needle)
+        while at != -1:
+            spans.append((at, at + len(needle)))
+            at = haystack.find(needle, at + len(needle))
+    return spans
+
+
+def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    last = 0
+    for start, stop in sorted(spans):
+        if stop <= last:
+            continue
+        start = max(start, last)
+        out.append(text[last:start])
+        out.append(MASK)
+        last = stop
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _needles(secrets: Iterable[str]) -> list[str]:
+    needles: set[str] = set()
+    for secret in secrets:
+        if isinstance(secret, str) and secret:
+            needles.add(secret)
+            if " " in secret:
+                needles.add(secret.replace(" ", "+"))  # form encoding writes a space as "+"
+    return sorted(needles, key=len, reverse=True)
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each secret, in any of its encoded forms, replaced by ``***``."""
+    needles = _needles(secrets)
+    if not needles or not text:
+        return text
+    if "\\" not in text and "%" not in text:
+        spans = _spans(text, needles)  # no escapes: only the raw forms can be there
+        return _mask_spans(text, spans) if spans else text
+    # The raw forms too: a secret holding "%41" or "\\n" is not in the decoded text as it was written.
+    spans = _spans(text, needles)
+    for escape in (_STRICT, _LOOSE) if "\\\\" in text else (_STRICT,):
+        decoded = _Decoded(text, escape)
+        spans += [
+            (decoded.original(start, end=False), decoded.original(stop, end=True))
+            for start, stop in _spans(decoded.value, needles)
+        ]
+    return _mask_spans(text, spans) if spans else text
+
+
+def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
+    """``content`` with each secret, in any of its encoded forms, replaced by ``***``.
+
+    Bytes that are not UTF-8 are kept exactly (they round-trip through ``surrogateescape``).
+    """
+    if not content:
+        return content
+    text = content.decode("utf-8", "surrogateescape")
+    redacted = redact_text(text, secrets)
+    return content if redacted is text else redacted.encode("utf-8", "surrogateescape")
+
+
+def redact_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]], secrets: Iterable[str]
+) -> dict[str, str]:
+    """A plain dict of the headers with each secret masked in every value (and name)."""
+    needles = list(secrets)
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {redact_text(str(key), needles): redact_text(str(value), needles) for key, value in items}
+
+
+# -- secrets of live clients, and the log filter ---------------------------------------------------------
+
+
+class SecretSource(Protocol):
+    """Anything that can say which secrets it holds now (the clients' auth objects)."""
+
+    def secret_values(self) -> tuple[str, ...]: ...
+
+
+# The log filter sees every record of every client in the process, so it leaves secrets shorter than this
+# alone: masking a 3-letter "token" would mask that word in every log line (SailPoint's tokens are JWTs
+# of hundreds of characters, client secrets 64). Errors, which know their own client, mask any length.
+LOG_FILTER_MIN_LENGTH: Final = 8
+
+_SOURCES: weakref.WeakSet[SecretSource] = weakref.WeakSet()
+_LOCK = threading.Lock()
+_INSTALLED: list[logging.Filter] = []
+
+
+def register(source: SecretSource) -> None:
+    """Have the log filter scrub ``source``'s secrets for as long as it is alive."""
+    with _LOCK:
+        _SOURCES.add(source)
+
+
+def live_secrets() -> list[str]:
+    """The secrets (of at least LOG_FILTER_MIN_LENGTH characters) every registered, live source holds now."""
+    with _LOCK:
+        sources = list(_SOURCES)
+    secrets: list[str] = []
+    for source in sources:
+        try:
+            secrets.extend(s for s in source.secret_values() if len(s) >= LOG_FILTER_MIN_LENGTH)
+        except Exception:  # a log filter must never break logging
+            continue
+    return secrets
+
+
+class SecretLogFilter(logging.Filter):
+    """Rewrites a record's message with the secrets of live clients masked; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = live_secrets()
+        if not secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's problem, not ours
+            return True
+        scrubbed = redact_text(message, secrets)
+        if scrubbed != message:
+            record.msg = scrubbed
+            record.args = None
+        return True
+
+
+def install_log_filter(package_logger: logging.Logger) -> None:
+    """Attach the filter to httpx's, httpcore's and ``package_logger`` (once per process)."""
+    with _LOCK:
+        if _INSTALLED:
+            return
+        log_filter = SecretLogFilter()
+        _INSTALLED.append(log_filter)
+    for name in (*LOGGER_NAMES, package_logger.name):
+        logging.getLogger(name).addFilter(log_filter)
