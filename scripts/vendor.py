@@ -62,6 +62,9 @@ MARKER_FILE = "VENDORED.md"
 MARKER = "<!-- written by sailpoint-sim scripts/vendor.py: replaced whole by the next update -->"
 MANIFEST_FENCE = "```sha256"
 IGNORED_NAMES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+# Left out of every copy: the fake's pytest plugin is registered only through the installed package's
+# `pytest11` entry point, which a vendored copy does not have, and it imports pytest.
+NOT_VENDORED = {Path(TESTING_SUBPACKAGE, "pytest_plugin.py")}
 IGNORED_SUFFIXES = {".pyc", ".pyo"}
 # What the copy may import besides the standard library and itself.
 RUNTIME_IMPORTS = {"httpx", "attrs", "attr"}
@@ -474,7 +477,7 @@ def _files(folder: Path) -> Iterator[Path]:
 def _copy_tree(source: Path, destination: Path, skip_top: set[str]) -> None:
     for path in sorted(_files(source)):
         relative = path.relative_to(source)
-        if relative.parts[0] in skip_top:
+        if relative.parts[0] in skip_top or relative in NOT_VENDORED:
             continue
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)

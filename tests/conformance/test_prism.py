@@ -17,7 +17,6 @@ instead, so the check cannot silently disappear.
 from __future__ import annotations
 
 import copy
-import inspect
 import os
 import shutil
 import signal
@@ -35,6 +34,7 @@ import httpx
 import pytest
 import yaml
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
+from support.clients import EitherClient
 
 from sailpoint_sim import (
     APIStatusError,
@@ -217,39 +217,23 @@ class Exchanges:
         self.record(response)
 
 
-class Client:
-    """Calls the sync or async facade the same way (awaiting only what is awaitable)."""
-
-    def __init__(self, inner: SimIntegrationsClient | AsyncSimIntegrationsClient) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self.inner, name)
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            result = method(*args, **kwargs)
-            return await result if inspect.isawaitable(result) else result
-
-        return call
-
-
 @asynccontextmanager
 async def open_client(
     kind: str, url: str, exchanges: Exchanges, patch_format: PatchFormat
-) -> AsyncIterator[Client]:
+) -> AsyncIterator[EitherClient]:
     options: dict[str, Any] = {"access_token": TOKEN, "patch_format": patch_format, "max_retries": 0}
     if kind == "sync":
         with (
             httpx.Client(event_hooks={"response": [exchanges.record]}) as http,
             SimIntegrationsClient(url, http_client=http, **options) as client,
         ):
-            yield Client(client)
+            yield EitherClient(client)
     else:
         async with (
             httpx.AsyncClient(event_hooks={"response": [exchanges.arecord]}) as ahttp,
             AsyncSimIntegrationsClient(url, http_client=ahttp, **options) as aclient,
         ):
-            yield Client(aclient)
+            yield EitherClient(aclient)
 
 
 DETAILS = {

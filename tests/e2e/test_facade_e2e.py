@@ -7,7 +7,6 @@ small adapter, so the two clients are held to exactly the same behaviour.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
+from support.clients import EitherClient
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -51,26 +51,8 @@ class Sleeps:
         return RetryPolicy(sleep=self.sleep, async_sleep=self.async_sleep, **kwargs)
 
 
-class Client:
-    """Calls either client the same way: every method is awaited only when it returned an awaitable."""
-
-    def __init__(self, inner: SimIntegrationsClient | AsyncSimIntegrationsClient) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self.inner, name)
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            result = method(*args, **kwargs)
-            if inspect.isawaitable(result):
-                result = await result
-            return result
-
-        return call
-
-
 @asynccontextmanager
-async def open_client(kind: str, server: FakeServer, **kwargs: Any) -> AsyncIterator[Client]:
+async def open_client(kind: str, server: FakeServer, **kwargs: Any) -> AsyncIterator[EitherClient]:
     kwargs.setdefault("client_id", CLIENT_ID)
     kwargs.setdefault("client_secret", CLIENT_SECRET)
     if kwargs.get("access_token") is not None:
@@ -78,10 +60,10 @@ async def open_client(kind: str, server: FakeServer, **kwargs: Any) -> AsyncIter
         kwargs.pop("client_secret")
     if kind == "sync":
         with SimIntegrationsClient(server.url, **kwargs) as sync_client:
-            yield Client(sync_client)
+            yield EitherClient(sync_client)
     else:
         async with AsyncSimIntegrationsClient(server.url, **kwargs) as async_client:
-            yield Client(async_client)
+            yield EitherClient(async_client)
 
 
 def operations_seen(fake: FakeSimService) -> list[str | None]:

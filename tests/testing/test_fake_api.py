@@ -235,7 +235,7 @@ def test_per_resource_paths_reach_the_same_handlers(api: Api) -> None:
         f"/sim-integrations/v1/{created['id']}", [{"op": "replace", "path": "/name", "value": "two"}]
     )
     assert patched.json()["name"] == "two"
-    assert api.delete(f"/sim-integrations/v1/{created['id']}").status_code == 204
+    assert api.delete(f"/sim-integrations/v1/{created['id']}").status_code == 200
     assert api.get(f"{BASE}/{created['id']}").status_code == 404
 
 
@@ -266,21 +266,22 @@ def test_put_replaces_keeps_created_and_changes_modified(api: Api) -> None:
     assert api.get(f"{BASE}/{created['id']}").json() == body
 
 
-def test_delete_answers_204_by_default_then_404(api: Api) -> None:
+def test_delete_answers_200_by_default_as_sailpoint_documents_then_404(api: Api) -> None:
     created = api.create()
     response = api.delete(f"{BASE}/{created['id']}")
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert response.content == b""
     assert api.get(f"{BASE}/{created['id']}").status_code == 404
     assert api.get(BASE).json() == []
 
 
-def test_delete_can_answer_200(api: Api) -> None:
-    api.fake.delete_status = 200
+def test_delete_can_answer_204(api: Api) -> None:
+    api.fake.delete_status = 204
     created = api.create()
     response = api.delete(f"{BASE}/{created['id']}")
-    assert response.status_code == 200
+    assert response.status_code == 204
     assert response.content == b""
+    assert FakeSimService(delete_status=204).delete_status == 204
 
 
 # ---------------------------------------------------------------- validation
@@ -384,9 +385,31 @@ def test_empty_patches_are_accepted(api: Api) -> None:
 @pytest.mark.parametrize(
     ("ops", "needle"),
     [
-        ([{"op": "test", "path": "/name", "value": "other"}], "test operation failed"),
-        ([{"op": "remove", "path": "/missing"}], "cannot be applied"),
-        ([{"op": "replace", "path": "/sources/9", "value": "x"}], "cannot be applied"),
+        (
+            [{"op": "test", "path": "/name", "value": "other"}],
+            "body[0]: test failed: the value at /name is not the tested value",
+        ),
+        ([{"op": "remove", "path": "/missing"}], "body[0]: cannot remove /missing: there is no value there"),
+        (
+            [
+                {"op": "add", "path": "/name", "value": "m"},
+                {"op": "replace", "path": "/sources/9", "value": "x"},
+            ],
+            "body[1]: cannot replace /sources/9: there is no value there",
+        ),
+        (
+            {"operations": [{"op": "copy", "from": "/nothing", "path": "/x"}]},
+            "operations[0]: cannot copy from /nothing: there is no value there",
+        ),
+        ([{"op": "add", "path": "/a/b", "value": 1}], "body[0]: cannot add /a/b: /a cannot hold it"),
+        ([{"op": "move", "from": "/sources", "path": "/sources/0"}], "cannot move /sources into itself"),
+        # the whole document replaced by something that is not an integration (was a 500)
+        ([{"op": "replace", "path": "", "value": 5}], "the patched SIM integration must be a JSON object"),
+        ([{"op": "add", "path": "", "value": [1]}], "the patched SIM integration must be a JSON object"),
+        (
+            [{"op": "test", "path": "", "value": {}}],
+            "body[0]: test failed: the document is not the tested value",
+        ),
         ([{"op": "frobnicate", "path": "/name"}], "op: must be one of"),
         ([{"path": "/name"}], "op: is required"),
         ([{"op": "replace", "value": 1}], "path: is required"),
@@ -407,6 +430,9 @@ def test_bad_patches_are_400_and_change_nothing(api: Api, ops: object, needle: s
     created = api.create({"name": "n", "sources": ["a"]})
     response = api.patch(f"{BASE}/{created['id']}", ops)
     assert_error(response, 400, "400.1 Bad Request Content", needle)
+    # SailPoint-style words, not Python's: no reprs of the stored record, no types
+    assert "<class" not in response.text
+    assert "{'" not in response.text
     assert api.get(f"{BASE}/{created['id']}").json() == created
     assert [w.operation for w in api.fake.writes] == ["createSIMIntegration"]
 
@@ -435,7 +461,7 @@ def test_rule_patch_paths_are_relative_to_the_rule(api: Api) -> None:
     [
         ([{"op": "replace", "path": "", "value": "x"}], "beforeProvisioningRule: must be an object"),
         ([{"op": "add", "path": "/id", "value": 7}], "beforeProvisioningRule.id: must be a string"),
-        ([{"op": "remove", "path": "/nothing"}], "cannot be applied"),
+        ([{"op": "remove", "path": "/nothing"}], "cannot remove /nothing: there is no value there"),
     ],
 )
 def test_bad_rule_patches_are_400(api: Api, ops: object, needle: str) -> None:

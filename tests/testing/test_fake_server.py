@@ -182,7 +182,14 @@ def test_admin_faults_records_and_stats(admin: httpx.Client, api: httpx.Client) 
     assert ["authorization", "<redacted>"] in [[k.lower(), v] for k, v in requests[0]["headers"]]
     assert admin.get("/integrations").json() == [created]
     stats = admin.get("/stats").json()
-    assert stats == {"integrations": 1, "tokenRequests": 0, "requests": 4, "writes": 1, "faults": 0}
+    assert stats == {
+        "integrations": 1,
+        "tokenRequests": 0,
+        "requests": 4,
+        "writes": 1,
+        "faults": 0,
+        "rate_limited": 0,
+    }
     assert admin.delete("/requests").json() == {"ok": True}
     assert admin.get("/writes").json() == []
 
@@ -192,16 +199,19 @@ def test_admin_seed_config_tokens_and_reset(
 ) -> None:
     assert len(admin.post("/seed", json={"count": 4}).json()["ids"]) == 4
     config = admin.post(
-        "/config", json={"latency": 0.0, "delete_status": 200, "token_ttl": 30, "record": False}
+        "/config", json={"latency": 0.0, "delete_status": 204, "token_ttl": 30, "record": False}
     ).json()
     assert config == {
         "latency": 0.0,
-        "delete_status": 200,
+        "delete_status": 204,
         "token_ttl": 30.0,
         "scopes": ["sp:scopes:all"],
         "record": False,
+        "layouts": ["per-resource", "v2025"],
+        "rate_limit": None,
+        "clock_skew": 0.0,
     }
-    assert fake.delete_status == 200 and fake.record is False
+    assert fake.delete_status == 204 and fake.record is False
     assert admin.post("/tokens", json={"token": "mine"}).status_code == 200
     assert api.get(BASE, headers={"Authorization": "Bearer mine"}).status_code == 200
     admin.post("/tokens/expire")
@@ -224,6 +234,13 @@ def test_admin_seed_config_tokens_and_reset(
         ("POST", "/tokens", {}, 400),
         ("POST", "/tokens", {"token": "t", "scopes": "sp:scopes:all"}, 400),
         ("POST", "/config", {"scopes": [1]}, 400),
+        ("POST", "/config", {"layouts": ["v2024"]}, 400),
+        ("POST", "/config", {"layouts": []}, 400),
+        ("POST", "/config", {"layouts": "v2025"}, 400),
+        ("POST", "/config", {"rate_limit": {"requests": 0, "per": 1}}, 400),
+        ("POST", "/config", {"rate_limit": {"requests": 5}}, 400),
+        ("POST", "/config", {"rate_limit": 5}, 400),
+        ("POST", "/config", {"clock_skew": "soon"}, 400),
         ("POST", "/seed", "not an object", 400),
         ("GET", "/nothing", None, 404),
     ],

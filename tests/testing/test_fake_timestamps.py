@@ -17,7 +17,7 @@ from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDesk
 from sailpoint_sim_client.types import format_datetime
 
 from sailpoint_sim import SimIntegrationsClient, details_from
-from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService, _replies, _service
+from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService, _replies, _store
 
 UTC = _dt.UTC
 
@@ -67,7 +67,7 @@ class _FrozenClock:
 @pytest.fixture
 def whole_second(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     clock = _FrozenClock(_dt.datetime(2026, 11, 28, 10, 16, 58, tzinfo=UTC))
-    monkeypatch.setattr(_service, "_dt", clock.module)
+    monkeypatch.setattr(_store, "_dt", clock.module)
     yield
 
 

@@ -7,13 +7,13 @@ once) or awaits the coroutine.
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from support.clients import maybe_await
 
 from sailpoint_sim import AsyncSimIntegrationsClient, RetryPolicy, SimIntegrationsClient
 
@@ -138,10 +138,7 @@ class Api:
         self.is_async = isinstance(client, AsyncSimIntegrationsClient)
 
     async def __call__(self, method: str, *args: Any) -> Any:
-        result = getattr(self.client, method)(*args)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        return await maybe_await(getattr(self.client, method)(*args))
 
     async def close(self) -> None:
         if isinstance(self.client, AsyncSimIntegrationsClient):
@@ -151,10 +148,3 @@ class Api:
 
 
 ApiFactory = Callable[..., Api]
-
-
-async def maybe_await(value: Any) -> Any:
-    """Await ``value`` if it is awaitable."""
-    if isinstance(value, Awaitable):
-        return await value
-    return value

@@ -131,7 +131,10 @@ def test_with_testing_copies_the_fake_service_and_names_its_dependency(
     result = run_vendor("--dest", str(host), "--package", "acme_sim", "--with-testing")
     assert result.returncode == 0, result.stderr
     copy = host / "acme_sim"
-    assert {f"testing/{n}" for n in _sources(FACADE / "testing")} <= _files(copy)
+    # every module of the fake but its pytest plugin (registered only by an installed package's entry point)
+    fake_modules = {f"testing/{n}" for n in _sources(FACADE / "testing")}
+    assert fake_modules - {"testing/pytest_plugin.py"} <= _files(copy)
+    assert "testing/pytest_plugin.py" not in _files(copy)
     assert "jsonpatch" in result.stdout
     text = (copy / "VENDORED.md").read_text(encoding="utf-8")
     assert "--with-testing" in text and "jsonpatch" in text

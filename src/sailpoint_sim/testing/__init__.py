@@ -37,24 +37,38 @@ Out of process, the test-only admin endpoints under ``/__fake__/`` (no auth) do 
 Never expose this server beyond loopback.
 """
 
-try:
-    import jsonpatch as _jsonpatch  # noqa: F401 - checked here so a missing extra fails early and clearly
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "sailpoint_sim.testing needs the 'testing' extra: pip install 'sailpoint-sim[testing]'"
-    ) from exc
+from __future__ import annotations
 
-from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
-from ._server import FakeServer
-from ._service import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    SCOPE_ALL,
-    SCOPE_MANAGE,
-    SCOPE_READ,
-    FakeSimService,
-)
-from ._transport import FakeTransport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._fake import FakeSimService
+    from ._model import AppliedWrite, Fault, FaultKind, RecordedRequest
+    from ._options import add_server_options, run_server
+    from ._server import FakeServer
+    from ._tokens import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SCOPE_ALL, SCOPE_MANAGE, SCOPE_READ
+    from ._transport import FakeTransport
+
+# Public name -> the module defining it. Imported on first use (PEP 562), so that importing the package
+# (for its server options or its pytest plugin) costs nothing and works without the extra installed;
+# the fake itself then says in one line how to install what it needs.
+_EXPORTS = {
+    "DEFAULT_CLIENT_ID": "_tokens",
+    "DEFAULT_CLIENT_SECRET": "_tokens",
+    "SCOPE_ALL": "_tokens",
+    "SCOPE_MANAGE": "_tokens",
+    "SCOPE_READ": "_tokens",
+    "AppliedWrite": "_model",
+    "FakeServer": "_server",
+    "FakeSimService": "_fake",
+    "FakeTransport": "_transport",
+    "Fault": "_model",
+    "FaultKind": "_model",
+    "RecordedRequest": "_model",
+    "add_server_options": "_options",
+    "run_server": "_options",
+}
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -69,4 +83,19 @@ __all__ = [
     "Fault",
     "FaultKind",
     "RecordedRequest",
+    "add_server_options",
+    "run_server",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

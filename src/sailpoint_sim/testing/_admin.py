@@ -9,9 +9,12 @@ public method of :class:`~sailpoint_sim.testing.FakeSimService`:
 ``GET|DELETE /__fake__/requests``      recorded requests (secrets redacted); DELETE clears records
 ``GET|DELETE /__fake__/writes``        applied writes; DELETE clears records
 ``GET /__fake__/integrations``         the stored integrations
-``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults
+``GET /__fake__/stats``                counts: integrations, tokenRequests, requests, writes, faults,
+                                       rate_limited
 ``POST /__fake__/seed``                ``{"count": N}`` -> ``{"ids": [...]}``
-``POST /__fake__/config``              ``{"latency", "delete_status", "token_ttl", "scopes", "record"}``
+``POST /__fake__/config``              any of ``latency``, ``delete_status``, ``token_ttl``, ``scopes``,
+                                       ``record``, ``layouts`` (a list), ``rate_limit``
+                                       (``{"requests": N, "per": S}`` or null), ``clock_skew``
 ``POST /__fake__/tokens``              ``{"token": T, "ttl": S or null, "scopes": [...]}``: accept a token
 ``POST /__fake__/tokens/expire``       expire every token
 ``POST /__fake__/tokens/revoke``       ``{"token": T}`` revokes one; ``{}`` revokes all
@@ -22,18 +25,57 @@ public method of :class:`~sailpoint_sim.testing.FakeSimService`:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from . import _replies
-from ._model import Fault, Reply
-
-if TYPE_CHECKING:
-    from ._service import FakeSimService
+from ._model import AppliedWrite, Fault, RecordedRequest, Reply
 
 _OK = {"ok": True}
+_SETTINGS = frozenset(
+    {"latency", "delete_status", "token_ttl", "scopes", "record", "layouts", "rate_limit", "clock_skew"}
+)
 
 
-def admin_reply(service: FakeSimService, method: str, route: str, body: bytes, tracking: str) -> Reply:
+class Controls(Protocol):
+    """What the admin endpoints act on: the public surface of the fake service (no import of it here, so
+    that the service can import this module)."""
+
+    latency: float
+    delete_status: int
+    token_ttl: float
+    scopes: frozenset[str]
+    record: bool
+    clock_skew: float
+    rate_limit: Any
+
+    @property
+    def layouts(self) -> frozenset[str]: ...
+    @layouts.setter
+    def layouts(self, value: Iterable[str]) -> None: ...
+
+    @property
+    def faults(self) -> list[Fault]: ...
+    @property
+    def requests(self) -> list[RecordedRequest]: ...
+    @property
+    def writes(self) -> list[AppliedWrite]: ...
+    @property
+    def integrations(self) -> dict[str, dict[str, Any]]: ...
+    def add_fault(self, fault: Fault) -> Fault: ...
+    def clear_faults(self) -> None: ...
+    def clear_records(self) -> None: ...
+    def stats(self) -> dict[str, int]: ...
+    def reset(self) -> None: ...
+    def seed(self, count: int) -> list[str]: ...
+    def add_token(
+        self, token: str, ttl: float | None = None, *, scopes: Iterable[str] | None = None
+    ) -> None: ...
+    def expire_tokens(self) -> None: ...
+    def revoke_token(self, token: str | None = None) -> None: ...
+
+
+def admin_reply(service: Controls, method: str, route: str, body: bytes, tracking: str) -> Reply:
     """Answer one admin request (``route`` is the path after ``/__fake__/``)."""
     try:
         data = json.loads(body) if body.strip() else {}
@@ -48,7 +90,7 @@ def admin_reply(service: FakeSimService, method: str, route: str, body: bytes, t
     return _replies.json_reply(200, result, tracking)
 
 
-def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
+def _action(service: Controls, method: str, route: str, data: Any) -> Any:
     if not isinstance(data, dict | list):
         raise ValueError("body: must be a JSON object")
     options = data if isinstance(data, dict) else {}
@@ -106,10 +148,12 @@ def _action(service: FakeSimService, method: str, route: str, data: Any) -> Any:
     return None
 
 
-def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {"latency", "delete_status", "token_ttl", "scopes", "record"}
+def _configure(service: Controls, data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - _SETTINGS
     if unknown:
-        raise ValueError(f"unknown settings: {sorted(unknown)}")
+        raise ValueError(
+            f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(_SETTINGS))}"
+        )
     if "delete_status" in data:
         if data["delete_status"] not in (200, 204):
             raise ValueError("delete_status: must be 200 or 204")
@@ -125,13 +169,42 @@ def _configure(service: FakeSimService, data: dict[str, Any]) -> dict[str, Any]:
         service.scopes = frozenset(_scopes(data["scopes"]))
     if "record" in data:
         service.record = bool(data["record"])
+    if "layouts" in data:
+        layouts = data["layouts"]
+        if not isinstance(layouts, list) or not all(isinstance(item, str) for item in layouts):
+            raise ValueError("layouts: must be a list of layout names (v2025, per-resource)")
+        service.layouts = layouts
+    if "rate_limit" in data:
+        service.rate_limit = _rate_limit(data["rate_limit"])
+    if "clock_skew" in data:
+        skew = data["clock_skew"]
+        if isinstance(skew, bool) or not isinstance(skew, int | float) or not abs(skew) < 1e9:
+            raise ValueError("clock_skew: must be a number of seconds")
+        service.clock_skew = float(skew)
+    limit = service.rate_limit
     return {
         "latency": service.latency,
         "delete_status": service.delete_status,
         "token_ttl": service.token_ttl,
         "scopes": sorted(service.scopes),
         "record": service.record,
+        "layouts": sorted(service.layouts),
+        "rate_limit": None if limit is None else _limit_json(limit),
+        "clock_skew": service.clock_skew,
     }
+
+
+def _rate_limit(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict) and set(value) == {"requests", "per"}:
+        return (value["requests"], value["per"])
+    raise ValueError('rate_limit: must be {"requests": N, "per": SECONDS} or null')
+
+
+def _limit_json(limit: Any) -> dict[str, Any]:
+    requests, per = limit if isinstance(limit, tuple | list) else (limit.requests, limit.per)
+    return {"requests": requests, "per": per}
 
 
 def _scopes(value: Any) -> list[str]:

@@ -8,7 +8,9 @@ import fnmatch
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
+
+from ._routes import API_OPERATIONS, TOKEN, Route
 
 FaultKind = Literal[
     "status",
@@ -43,18 +45,7 @@ FAULT_KINDS: frozenset[str] = frozenset(FaultKind.__args__)  # type: ignore[attr
 
 When = Literal["before", "after"]
 
-OPERATIONS = frozenset(
-    {
-        "getSIMIntegrations",
-        "createSIMIntegration",
-        "getSIMIntegration",
-        "putSIMIntegration",
-        "deleteSIMIntegration",
-        "patchSIMAttributes",
-        "patchBeforeProvisioningRule",
-        "token",
-    }
-)
+OPERATIONS: frozenset[str] = API_OPERATIONS | {TOKEN}
 """Operation names a fault can be restricted to: the spec's operationIds, plus ``token`` for /oauth/token."""
 
 
@@ -249,13 +240,27 @@ class Reply:
 
 @dataclass
 class Exchange:
-    """A request in flight: what the service decided before doing the work, and the delays to apply."""
+    """A request in flight: where it goes, its fault, and the delays the carrier applies around the work."""
 
     request: Request
     path: str
     query: str
-    operation: str | None
-    route: tuple[str, ...]
+    route: Route
     fault: Fault | None
     delay_before: float
     delay_after: float
+
+    @property
+    def operation(self) -> str | None:
+        """The operationId (or ``"token"``) the request names; None for any other route."""
+        return self.route.operation
+
+
+class Service(Protocol):
+    """What a carrier (in-process transport, loopback server) needs of the service it carries for."""
+
+    def begin(self, request: Request) -> Exchange:
+        """Take a request in; the carrier sleeps ``delay_before`` next."""
+
+    def finish(self, exchange: Exchange) -> Reply:
+        """Do the work and return the reply; the carrier sleeps ``delay_after``, then answers."""

@@ -65,6 +65,14 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+class Refusal(Exception):
+    """A request the service refuses, carrying the finished reply (raised by checks, caught by the service)."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.status)
+        self.reply = reply
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the service sends it."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -17,12 +17,8 @@ import threading
 import time
 from http import HTTPStatus
 from types import TracebackType
-from typing import TYPE_CHECKING
 
-from ._model import Reply, Request
-
-if TYPE_CHECKING:
-    from ._service import FakeSimService
+from ._model import Reply, Request, Service
 
 _MAX_HEAD = 1 << 20  # request line + headers; generous, for tests with very long ids
 _MAX_BODY = 64 << 20
@@ -41,7 +37,7 @@ class FakeServer:
     open connection, and joins its thread.
     """
 
-    def __init__(self, service: FakeSimService, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, service: Service, host: str = "127.0.0.1", port: int = 0) -> None:
         self._service = service
         self._host = host
         self._port = port
@@ -211,10 +207,10 @@ class FakeServer:
     async def _answer(self, request: Request, writer: asyncio.StreamWriter, keep_alive: bool) -> bool:
         """Send the reply; False when the connection must not be reused."""
         service = self._service
-        exchange = service._begin(request)
+        exchange = service.begin(request)
         if exchange.delay_before > 0:
             await asyncio.sleep(exchange.delay_before)
-        reply = service._finish(exchange)
+        reply = service.finish(exchange)
         if exchange.delay_after > 0:
             await asyncio.sleep(exchange.delay_after)
         if reply.action == "reset":
@@ -253,7 +249,10 @@ class FakeServer:
         now = int(time.time())
         if self._date[0] != now:  # formatting the Date header once a second is plenty
             self._date = (now, email.utils.formatdate(now, usegmt=True))
-        lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Unknown')}", f"Date: {self._date[1]}"]
+        lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Unknown')}"]
+        # The service dates its replies (shifted by its clock_skew); the server dates only its own.
+        if not any(name.lower() == "date" for name, _ in reply.headers):
+            lines.append(f"Date: {self._date[1]}")
         lines.extend(f"{name}: {value}" for name, value in reply.headers)
         if reply.status != 204 and not 100 <= reply.status < 200:
             lines.append(f"Content-Length: {length}")

@@ -5,14 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING
 
 import httpx
 
-from ._model import Reply, Request
-
-if TYPE_CHECKING:
-    from ._service import FakeSimService
+from ._model import Reply, Request, Service
 
 
 class _BrokenStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -38,7 +34,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     ``httpx.ReadTimeout`` after that timeout, as a socket would. Connection faults surface as the errors httpx raises for
         real connections (``httpx.ReadError``, ``httpx.RemoteProtocolError``)."""
 
-    def __init__(self, service: FakeSimService) -> None:
+    def __init__(self, service: Service) -> None:
         self._service = service
 
     def __repr__(self) -> str:
@@ -46,30 +42,30 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request of a sync client."""
-        exchange = self._service._begin(_to_fake(request, request.read()))
+        exchange = self._service.begin(_to_fake(request, request.read()))
         timeout = _read_timeout(request)
         if timeout is not None and exchange.delay_before + exchange.delay_after > timeout:
             time.sleep(timeout)
-            self._service._finish(exchange)  # the server still does the work; the client gave up
+            self._service.finish(exchange)  # the server still does the work; the client gave up
             raise _timed_out(request)
         if exchange.delay_before > 0:
             time.sleep(exchange.delay_before)
-        reply = self._service._finish(exchange)
+        reply = self._service.finish(exchange)
         if exchange.delay_after > 0:
             time.sleep(exchange.delay_after)
         return _to_httpx(reply, request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request of an async client."""
-        exchange = self._service._begin(_to_fake(request, await request.aread()))
+        exchange = self._service.begin(_to_fake(request, await request.aread()))
         timeout = _read_timeout(request)
         if timeout is not None and exchange.delay_before + exchange.delay_after > timeout:
             await asyncio.sleep(timeout)
-            self._service._finish(exchange)  # the server still does the work; the client gave up
+            self._service.finish(exchange)  # the server still does the work; the client gave up
             raise _timed_out(request)
         if exchange.delay_before > 0:
             await asyncio.sleep(exchange.delay_before)
-        reply = self._service._finish(exchange)
+        reply = self._service.finish(exchange)
         if exchange.delay_after > 0:
             await asyncio.sleep(exchange.delay_after)
         return _to_httpx(reply, request)
