@@ -153,9 +153,9 @@ def test_an_injected_failure_stops_apply_with_a_report_and_a_rerun_finishes(
     fake.inject(status=500, method="PATCH", path=f"/v2025/sim-integrations/{ids['B']}")
     failed = cli("apply", str(tmp_path), "--yes")
     assert failed.code == EXIT_API_ERROR
-    assert 'applied: update "A"' in failed.out
+    assert '\n  applied: update "A"' in failed.out
     assert 'failed: update "B"' in failed.out and "HTTP 500" in failed.out
-    assert 'not_applied: update "C"' in failed.out
+    assert 'not applied: update "C"' in failed.out
     assert "1 applied, 1 failed, 1 not applied" in failed.out
     assert '[2/3] FAILED to update "B"' in failed.err
     rerun = cli("apply", str(tmp_path), "--yes", "--json")

@@ -35,6 +35,7 @@ from sailpoint_sim import (
 from sailpoint_sim import patch as jp
 from sailpoint_sim._cli import main as cli_main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import _tokens as fake_tokens
 
 CLIENT_ID = "scan-client-id"
 CLIENT_SECRET = "cs-KNOWN-secret-5f3a9e0b7c"
@@ -112,17 +113,16 @@ class Scan:
 def scan(monkeypatch: pytest.MonkeyPatch) -> Iterator[Scan]:
     """A Scan wired to the root logger at DEBUG and to the fake's token factory."""
     result = Scan()
-    original = FakeSimService.__dict__.get("_make_token")
     # Every token the fake issues is recorded, so the scan knows each one; fail loudly if that hook moved.
-    assert isinstance(original, staticmethod), "FakeSimService._make_token is no longer a staticmethod"
-    make = original.__func__
+    make = getattr(fake_tokens, "make_token", None)
+    assert callable(make), "sailpoint_sim.testing._tokens.make_token (the fake's token factory) moved"
 
     def recording(*args: Any) -> str:
         token: str = make(*args)
         result.issued.append(token)
         return token
 
-    monkeypatch.setattr(FakeSimService, "_make_token", staticmethod(recording))
+    monkeypatch.setattr(fake_tokens, "make_token", recording)
     handler = result.log
     root = logging.getLogger()
     saved = (
