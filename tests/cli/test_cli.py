@@ -344,11 +344,11 @@ def test_not_found_exits_3_with_tracking_id(cli: Any, env: None) -> None:
     assert "was not found" in lines[0]
 
 
-def test_invalid_body_exits_3(cli: Any, env: None) -> None:
+def test_wrong_typed_body_is_refused_before_sending_exit_2(cli: Any, env: None) -> None:
+    # The models check declared types (issue 10.10): the server's 400 is not needed to find this one.
     result = cli("create", "-", stdin='{"name": "x", "sources": "not-a-list"}')
-    assert result.code == EXIT_API_ERROR
-    assert "400" in result.err
-    assert "sources" in result.err
+    assert result.code == EXIT_USAGE
+    assert "field 'sources' must be an array of strings, got a string" in result.err
 
 
 def test_failed_json_patch_test_exits_3(cli: Any, env: None) -> None:
