@@ -173,7 +173,7 @@ def test_a_change_made_while_the_person_reads_the_plan_is_refused(
     edit(tmp_path, "HR desk.json", lambda d: d.update(description="mine"))
 
     class SlowReader(Terminal):
-        def readline(self, size: int | None = -1) -> str:
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]  # typeshed: StringIO
             # Someone else changes the integration while the plan is on the screen.
             with client_for(fake) as other:
                 other.patch(ident, [{"op": "replace", "path": "/description", "value": "theirs"}])

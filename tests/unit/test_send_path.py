@@ -146,7 +146,7 @@ async def test_final_429_retry_after_is_parsed_once(
     ids=["503", "429", "connect-error", "read-error"],
 )
 async def test_token_request_is_retried_like_a_get(api_factory: ApiFactory, failure: Any) -> None:
-    failures = [failure()]
+    failures: list[httpx.Response | Exception] = [failure()]
 
     def token(request: httpx.Request) -> httpx.Response:
         if failures:
@@ -210,7 +210,9 @@ async def test_error_without_retries_stays_as_it_was(api_factory: ApiFactory) ->
 async def test_retried_delete_answered_404_is_success_with_a_warning(
     api_factory: ApiFactory, first: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    failures: list[Any] = [httpx.Response(503) if first == "503" else httpx.ReadError("reset")]
+    failures: list[httpx.Response | Exception] = [
+        httpx.Response(503) if first == "503" else httpx.ReadError("reset")
+    ]
 
     def api_handler(request: httpx.Request) -> httpx.Response:
         if failures:
@@ -236,7 +238,9 @@ async def test_delete_404_after_an_attempt_that_never_reached_the_server_is_not_
     api_factory: ApiFactory, first: str
 ) -> None:
     """A 429 or a failure to connect means the server did nothing: the 404 is real."""
-    failures: list[Any] = [httpx.Response(429) if first == "429" else httpx.ConnectError("refused")]
+    failures: list[httpx.Response | Exception] = [
+        httpx.Response(429) if first == "429" else httpx.ConnectError("refused")
+    ]
 
     def api_handler(request: httpx.Request) -> httpx.Response:
         if failures:
