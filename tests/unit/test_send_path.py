@@ -12,7 +12,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -622,3 +622,28 @@ async def test_a_given_client_keeps_its_hooks(api_factory: ApiFactory, kind: str
         await client.get("x")
     assert client._transport is None
     assert seen == ["POST /oauth/token", "GET /v2025/sim-integrations/x"]
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+def test_both_paths_build_the_same_request(cls: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sailpoint_sim._send
+
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    direct = cls(BASE, access_token="tok", timeout=12.5, user_agent="ua/1")
+    monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", False)
+    through_httpx = cls(BASE, access_token="tok", timeout=12.5, user_agent="ua/1")
+    assert direct._transport is not None and through_httpx._transport is None
+    builds: list[Callable[[Any], Any]] = [
+        lambda c: c._prepare_list(),
+        lambda c: c._prepare_get("a b/c"),
+        lambda c: c._prepare_create({"name": "n", "attributes": {"k": [1, None]}}),
+        lambda c: c._prepare_update("x", {"name": "n"}),
+        lambda c: c._prepare_patch("x", [{"op": "remove", "path": "/a"}], rule=True),
+        lambda c: c._prepare_delete("x"),
+    ]
+    for build in builds:
+        ours, theirs = build(direct).request, build(through_httpx).request
+        assert (ours.method, ours.url, ours.content) == (theirs.method, theirs.url, theirs.content)
+        assert ours.headers.raw == theirs.headers.raw
+        assert ours.extensions["timeout"] == theirs.extensions["timeout"]
