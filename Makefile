@@ -32,9 +32,12 @@ lint: $(STAMP)
 
 # scripts/ are checked apart, finding the package in its source folders: mypy cannot see through the
 # editable install.
+# tests/ under the same settings as scripts/ (pyproject's [tool.mypy]); MYPYPATH because mypy does not
+# see the editable install.
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
 	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
+	MYPYPATH=src:generated $(BIN)/mypy tests
 
 ## Project-local Prism (OpenAPI mock server) for the conformance tests; needs Node.js and npm.
 prism:

@@ -153,9 +153,9 @@ def test_an_injected_failure_stops_apply_with_a_report_and_a_rerun_finishes(
     fake.inject(status=500, method="PATCH", path=f"/v2025/sim-integrations/{ids['B']}")
     failed = cli("apply", str(tmp_path), "--yes")
     assert failed.code == EXIT_API_ERROR
-    assert 'applied: update "A"' in failed.out
+    assert '\n  applied: update "A"' in failed.out
     assert 'failed: update "B"' in failed.out and "HTTP 500" in failed.out
-    assert 'not_applied: update "C"' in failed.out
+    assert 'not applied: update "C"' in failed.out
     assert "1 applied, 1 failed, 1 not applied" in failed.out
     assert '[2/3] FAILED to update "B"' in failed.err
     rerun = cli("apply", str(tmp_path), "--yes", "--json")
@@ -173,7 +173,7 @@ def test_a_change_made_while_the_person_reads_the_plan_is_refused(
     edit(tmp_path, "HR desk.json", lambda d: d.update(description="mine"))
 
     class SlowReader(Terminal):
-        def readline(self, size: int | None = -1) -> str:
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]  # typeshed: StringIO
             # Someone else changes the integration while the plan is on the screen.
             with client_for(fake) as other:
                 other.patch(ident, [{"op": "replace", "path": "/description", "value": "theirs"}])

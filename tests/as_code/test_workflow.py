@@ -30,7 +30,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def edit(folder: Path, file: str, change: Any) -> dict[str, Any]:
     path = folder / file
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     # Written the way a person's editor might: other key order, other indent, no trailing newline.
     path.write_text(json.dumps(data, indent=4, sort_keys=True), encoding="utf-8")
@@ -153,7 +153,7 @@ def test_a_change_on_the_tenant_since_the_plan_is_refused_not_overwritten(
     report = client.apply(plan)
     assert not report.ok and report.failed is not None and report.failed.integration.name == "HR desk"
     assert isinstance(report.error, BadRequestError)
-    assert "test operation failed" in str(report.error)
+    assert "test failed: the value at /description is not the tested value" in str(report.error)
     assert len(fake.writes) == writes
     assert fake.integrations[ident]["description"] == "theirs"
     # The request the server refused did carry the guard.
@@ -191,7 +191,8 @@ def test_a_failure_on_the_second_of_three_writes_is_reported_and_a_rerun_finishe
     assert isinstance(report.error, ServerError)
     assert [o.integration.name for o in report.not_applied] == ["C"]
     assert report.to_dict()["outcomes"][1]["status"] == "failed"
-    assert 'applied: update "A"' in report.render() and 'not_applied: update "C"' in report.render()
+    statuses = [line.split(": update ")[0].strip() for line in report.render().splitlines()[:3]]
+    assert statuses == ["applied", "failed", "not applied"]
     assert lines[1].startswith('[2/3] FAILED to update "B"') and len(lines) == 2
     assert {name: doc["description"] for name, doc in stored(fake).items()} == {
         "A": "reviewed",
@@ -258,6 +259,7 @@ def test_create_refuses_a_name_that_appeared_since_the_plan(
     plan = client.plan(tmp_path)
     other = client.create(integration("New", description="created elsewhere"))
     report = client.apply(plan)
+    assert isinstance(other.id, str)
     assert isinstance(report.error, ConflictError) and other.id in str(report.error)
     assert len(fake.integrations) == 1
 
@@ -387,3 +389,35 @@ def test_plans_from_data_and_the_plan_as_json(fake: FakeSimService, client: SimI
     assert item["operations"] == [{"op": "add", "path": "/statusMap/closed_skipped", "value": "Failed"}]
     assert item["writes"][0]["operations"][0]["op"] == "test"
     assert item["changes"] == [{"path": "/statusMap/closed_skipped", "kind": "added", "after": "Failed"}]
+
+
+def test_apply_keeps_to_the_rate_limit(tmp_path: Path) -> None:
+    """Against a tenant allowing 3 requests per 10 s, apply's 6 requests wait their turn: no 429."""
+    from sailpoint_sim import RateLimit, RetryPolicy
+
+    now = [0.0]  # the fake's clock; the client's waits advance it, so no real time passes
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    waits: list[float] = []
+    limit = RateLimit(3, 10.0)
+    fake = FakeSimService(rate_limit=limit, clock=lambda: now[0])
+    for name in ("A", "B", "C", "D", "E"):
+        fake.add_integration(integration(name))
+    definitions = {
+        name: {**integration(name), "description": "reviewed"} for name in ("A", "B", "C", "D", "E")
+    }
+    with SimIntegrationsClient(
+        "https://tenant.api.identitynow.com",
+        access_token=fake.issue_token(),
+        http_client=httpx.Client(transport=fake.transport()),
+        rate_limit=limit,
+        retry=RetryPolicy(sleep=sleep),
+    ) as client:
+        report = client.apply(client.plan(definitions))
+    assert report.ok and report.writes == 5
+    assert fake.stats()["rate_limited"] == 0
+    assert sum(waits) >= 10.0  # the 4th request waited for the window
+    assert {doc["description"] for doc in stored(fake).values()} == {"reviewed"}

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fake_support import Api
 
 from sailpoint_sim.testing import FakeSimService
+
+from .fake_support import Api
 
 
 @pytest.fixture

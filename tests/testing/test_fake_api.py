@@ -7,9 +7,10 @@ import re
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+
+from .fake_support import GOOD_FORM, Api
 
 BASE = "/v2025/sim-integrations"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -176,7 +177,7 @@ def test_create_assigns_id_and_timestamps_and_keeps_every_field(api: Api) -> Non
         "attributes": None,
         "undeclared": {"nested": [1, 2.5, None]},
     }
-    created = api.create(sent)
+    created = api.create(dict(sent))
     assert HEX32.match(str(created["id"]))
     assert created["id"] != "id12345"
     assert STAMP.match(str(created["created"]))

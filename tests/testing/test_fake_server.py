@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
+
+from .fake_support import GOOD_FORM
 
 BASE = "/v2025/sim-integrations"
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from support.clients import maybe_await
 
 from sailpoint_sim import AsyncSimIntegrationsClient, RetryPolicy, SimIntegrationsClient
+from tests.support.clients import maybe_await
 
 BASE = "https://acme.api.identitynow.com"
 API = BASE + "/v2025"

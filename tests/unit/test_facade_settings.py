@@ -69,7 +69,7 @@ def test_unusable_timeouts_are_refused_at_construction(cls: Any, timeout: object
 @pytest.mark.parametrize(
     "timeout", [0.5, 30, None, httpx.Timeout(None), httpx.Timeout(5.0, connect=None)], ids=repr
 )
-def test_usable_timeouts_are_kept(cls: Any, timeout: object) -> None:
+def test_usable_timeouts_are_kept(cls: Any, timeout: Any) -> None:
     client = cls(BASE, access_token="t", timeout=timeout)
     assert client.timeout == (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout))
 
