@@ -12,7 +12,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -634,14 +634,15 @@ def test_both_paths_build_the_same_request(cls: Any, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", False)
     through_httpx = cls(BASE, access_token="tok", timeout=12.5, user_agent="ua/1")
     assert direct._transport is not None and through_httpx._transport is None
-    for build in (
+    builds: list[Callable[[Any], Any]] = [
         lambda c: c._prepare_list(),
         lambda c: c._prepare_get("a b/c"),
         lambda c: c._prepare_create({"name": "n", "attributes": {"k": [1, None]}}),
         lambda c: c._prepare_update("x", {"name": "n"}),
         lambda c: c._prepare_patch("x", [{"op": "remove", "path": "/a"}], rule=True),
         lambda c: c._prepare_delete("x"),
-    ):
+    ]
+    for build in builds:
         ours, theirs = build(direct).request, build(through_httpx).request
         assert (ours.method, ours.url, ours.content) == (theirs.method, theirs.url, theirs.content)
         assert ours.headers.raw == theirs.headers.raw
