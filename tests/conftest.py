@@ -101,7 +101,14 @@ SEND_PATHS = ("transport", "httpx-send")
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
     folder = os.path.basename(os.path.dirname(str(metafunc.definition.fspath)))
-    if "send_path" in metafunc.fixturenames and folder in _BOTH_PATHS_DIRS and module not in _SUBPROCESS_ONLY:
+    # A test that parametrizes send_path itself (with the combinations that exist for it) keeps its own.
+    chosen = any("send_path" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
+    if (
+        "send_path" in metafunc.fixturenames
+        and not chosen
+        and folder in _BOTH_PATHS_DIRS
+        and module not in _SUBPROCESS_ONLY
+    ):
         metafunc.parametrize("send_path", SEND_PATHS, indirect=True)
 
 

@@ -40,7 +40,7 @@ from ._errors import (
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
-from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, validate_rate_limit
+from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, Slot, validate_rate_limit
 from ._redact import install_log_filter, redact_text
 from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
@@ -93,6 +93,7 @@ class Expect(enum.Enum):
 
 
 _SSL_CONTEXTS: list[ssl.SSLContext] = []
+_URL_CACHE_SIZE: Final = 256
 
 
 def shared_ssl_context() -> ssl.SSLContext:
@@ -207,6 +208,15 @@ class BaseClient:
             self._extra_headers["Accept"] = "application/json"
             if self._user_agent_given:
                 self._extra_headers["User-Agent"] = self.user_agent
+        # The direct send path (issue 14) builds its httpx.Request itself, with what build_request would
+        # merge in from our own client: its headers and timeout (it keeps no cookies on that path).
+        self._direct_headers: list[tuple[str, str]] | None = None
+        self._direct_names: frozenset[str] = frozenset()
+        self._direct_timeout = self.timeout.as_dict()
+        self._urls: dict[str, httpx.URL] = {}
+        if getattr(self, "_transport", None) is not None:
+            self._direct_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in owned.headers.raw]
+            self._direct_names = frozenset(name.lower() for name, _ in self._direct_headers)
 
     def _default_headers(self) -> dict[str, str]:
         return {"User-Agent": self.user_agent, "Accept": "application/json"}
@@ -259,13 +269,34 @@ class BaseClient:
         # Every generated path starts with the collection; the layout decides what stands for it.
         url = self._collection_url + path[len(GENERATED_COLLECTION) :]
         try:
-            request = self._http.build_request(
-                kwargs["method"].upper(),
-                url,
-                headers=headers,
-                json=kwargs.get("json"),
-                timeout=self._request_timeout,
-            )
+            # Parsing a URL is the largest cost of building a request: the collection's URL (list,
+            # create) and recently used ids' URLs are parsed once (a small cache, emptied when full).
+            target = self._urls.get(url)
+            if target is None:
+                target = httpx.URL(url)
+                if len(self._urls) >= _URL_CACHE_SIZE:
+                    self._urls.clear()
+                self._urls[url] = target
+            if self._direct_headers is not None and not self._direct_names.intersection(
+                map(str.lower, headers)
+            ):
+                # One header list, parsed once by Request (the names never overlap: checked above).
+                merged = [*self._direct_headers, *headers.items()]
+                request = httpx.Request(
+                    kwargs["method"].upper(),
+                    target,
+                    headers=merged,
+                    json=kwargs.get("json"),
+                    extensions={"timeout": self._direct_timeout},
+                )
+            else:
+                request = self._http.build_request(
+                    kwargs["method"].upper(),
+                    target,
+                    headers=headers,
+                    json=kwargs.get("json"),
+                    timeout=self._request_timeout,
+                )
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
         # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).
@@ -333,46 +364,42 @@ class BaseClient:
 
     # -- pacing to the rate limit (the waiting itself is the clients': sync or async) --------------
 
-    def _pacing_wait(self, call: Call, resumed_at: float) -> float:
-        """Reserve the next API request's turn under the rate limit: seconds to wait before sending it.
+    def _pacing_slot(self, resumed_at: float) -> Slot | None:
+        """Reserve the next API request's place under the rate limit (None without a rate limit).
 
         ``resumed_at``: when the call's last wait (if any) ended on the pacer's clock, so that a wait
         counts as passed even when an injected sleep took no real time.
         """
         if self._pacer is None:
-            return 0.0
-        wait = self._pacer.reserve(budget_key(self.auth), resumed_at)
-        return self._pacing_checked(wait, call, "its turn under")
+            return None
+        return self._pacer.reserve(budget_key(self.auth), resumed_at)
 
-    def _resume_at(self, wait: float) -> float:
-        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
-        return -math.inf if self._pacer is None else self._pacer.now() + wait
-
-    def _held_wait(self, call: Call, resumed_at: float) -> float:
-        """Seconds still to wait, after waking at ``resumed_at``, for a hold that another call's 429 began."""
-        if self._pacer is None:
-            return 0.0
-        return self._pacing_checked(self._pacer.held_for(resumed_at), call, "a 429's Retry-After under")
-
-    def _pacing_checked(self, wait: float, call: Call, what: str) -> float:
-        # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
+    def _pacing_wait(self, call: Call, slot: Slot, resumed_at: float) -> float:
+        """Seconds to wait before the request of ``slot`` may go (0.0: now); past the deadline, raise."""
+        assert self._pacer is not None  # a slot comes from the pacer
+        wait = self._pacer.ready(slot, resumed_at)
         if wait <= 0:
             return 0.0
         left = call.remaining()
         if left is not None and wait > left:
+            # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
             raise call.deadline_error(
-                f"before the request could be sent ({wait:.2f} s to wait for {what} the rate limit)"
+                f"before the request could be sent ({wait:.2f} s to wait for the rate limit)"
             )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s %s: waiting %.2f s for %s the rate limit (%s)",
-                call.method,
-                call.url,
-                wait,
-                what,
-                self.rate_limit,
+                "%s %s: waiting %.2f s for the rate limit (%s)", call.method, call.url, wait, self.rate_limit
             )
         return wait
+
+    def _paced(self, slot: Slot | None) -> None:
+        """The request of ``slot`` was answered, failed, or was never sent: its window may move on."""
+        if slot is not None and self._pacer is not None:
+            self._pacer.done(slot)
+
+    def _resume_at(self, wait: float) -> float:
+        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
+        return -math.inf if self._pacer is None else self._pacer.now() + wait
 
     def _hold_after_429(self, verdict: Verdict) -> None:
         """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).

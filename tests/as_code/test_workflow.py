@@ -30,7 +30,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def edit(folder: Path, file: str, change: Any) -> dict[str, Any]:
     path = folder / file
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     # Written the way a person's editor might: other key order, other indent, no trailing newline.
     path.write_text(json.dumps(data, indent=4, sort_keys=True), encoding="utf-8")
@@ -259,6 +259,7 @@ def test_create_refuses_a_name_that_appeared_since_the_plan(
     plan = client.plan(tmp_path)
     other = client.create(integration("New", description="created elsewhere"))
     report = client.apply(plan)
+    assert isinstance(other.id, str)
     assert isinstance(report.error, ConflictError) and other.id in str(report.error)
     assert len(fake.integrations) == 1
 

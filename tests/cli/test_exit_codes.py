@@ -157,7 +157,7 @@ def test_a_stream_that_cannot_encode_gets_json_escapes(monkeypatch: pytest.Monke
     stream = TerminalStream(raw)
     stream.write(json.dumps({"name": "caf\u00e9 \U0001f600"}, ensure_ascii=False))
     raw.flush()
-    text = raw.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    text = raw.buffer.getvalue().decode("ascii")
     assert text == '{"name": "caf\\u00e9 \\ud83d\\ude00"}'
     assert json.loads(text) == {"name": "caf\u00e9 \U0001f600"}
 

@@ -141,7 +141,7 @@ def _close_loop() -> Iterator[None]:
 def call(kind: str, method: str, handler: Callable[[httpx.Request], httpx.Response], **auth: str) -> Any:
     """Call ``method`` on a fresh ``kind`` client whose transport is ``handler``."""
     args = ENDPOINTS[method][0]
-    credentials = auth or {"access_token": TOKEN}
+    credentials: dict[str, Any] = auth or {"access_token": TOKEN}
     if kind == "sync":
         http = httpx.Client(transport=httpx.MockTransport(handler))
         with SimIntegrationsClient(BASE_URL, **credentials, http_client=http, retry=_policy()) as client:

@@ -123,7 +123,7 @@ def test_sailpoint_timestamps_have_the_documented_shape(value: str) -> None:
 # --------------------------------------------------------------------------------------------------
 # Round trips, one per response schema (and the request schema the facade builds from a response).
 
-SCHEMAS: dict[str, Any] = {}
+SCHEMAS: dict[str, dict[str, Any]] = {}
 
 
 def _schema(name: str) -> dict[str, Any]:

@@ -280,7 +280,8 @@ def variants(base: dict[str, Any]) -> list[Any]:
     dict/str/null flexible fields, missing and extra fields, and shapes that must fail."""
     out: list[Any] = [base]
 
-    def changed(edit: Callable[[dict[str, Any]], None], *, wrong_type: bool = False) -> None:
+    # Callable[..., None]: the lambdas below bind loop values as defaults, which mypy cannot infer.
+    def changed(edit: Callable[..., None], *, wrong_type: bool = False) -> None:
         document = copy.deepcopy(base)
         edit(document)
         out.append(document)
@@ -303,11 +304,12 @@ def variants(base: dict[str, Any]) -> list[Any]:
         wrong_type=True,
     )
     for key in ("attributes", "statusMap", "request"):
-        for value in ("{a=b}", None, {}, 3):
+        flexible: Any  # the loop above binds `value` to other types
+        for flexible in ("{a=b}", None, {}, 3):
             changed(
-                lambda d, key=key, value=value: d.__setitem__(key, value),
+                lambda d, key=key, value=flexible: d.__setitem__(key, value),
                 # Only attributes is nullable in the fragment.
-                wrong_type=value == 3 or (value is None and key != "attributes"),
+                wrong_type=flexible == 3 or (flexible is None and key != "attributes"),
             )
     changed(lambda d: d.pop("name"))
     changed(lambda d: d.__setitem__("name", None))
@@ -354,7 +356,7 @@ def test_parsing_matches_the_builtin_templates(builtin_package: ModuleType) -> N
             else:
                 assert got == expected, (name, document)
             compared += 1
-    errors = [
+    errors: list[dict[str, Any]] = [
         {"messages": [{"locale": "en-US", "localeOrigin": origin, "text": "t"}], "trackingId": "x"}
         for origin in ("DEFAULT", "REQUEST", "BROWSER", None, 5)
     ]

@@ -33,6 +33,7 @@ from sailpoint_sim import (
 )
 from sailpoint_sim import patch as jp
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.profiles import active_settings
 
 from .reliability_figures import OTHER
 
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.soak
 TOKEN = "storm-token"
 WORKERS = 8
 # ci profile (500 examples) -> 25 lifecycles per worker; soak (10 000) -> 500.
-LIFECYCLES = max(4, settings.default.max_examples // 20)
+LIFECYCLES = max(4, active_settings().max_examples // 20)
 OPERATIONS = [
     "createSIMIntegration",
     "getSIMIntegration",

@@ -166,9 +166,10 @@ def exercise_sync(scan: Scan, fake: FakeSimService, url: str, **credentials: Any
     with SimIntegrationsClient(url, **credentials, retry=no_wait()) as client:
         scan.see("sync client", client, client.auth, client.retry)
         first = client.list()[0]
-        assert first.id is not None
+        assert isinstance(first.id, str)
         created = client.create({"name": "scan", "attributes": {"password": "not-a-secret"}})
-        assert created.id is not None
+        assert isinstance(created.id, str)
+        ident = created.id  # narrowed to str for the lambdas below
         scan.see("sync results", first, created)
         client.update(created.id, details_from(client.get(created.id)))
         client.patch(created.id, [jp.add("/description", "d")])
@@ -184,10 +185,10 @@ def exercise_sync(scan: Scan, fake: FakeSimService, url: str, **credentials: Any
         fake.inject("reset", operation="createSIMIntegration")
         scan.expect_error("sync reset", lambda: client.create({"name": "x"}))
         fake.inject("truncated_json", operation="getSIMIntegration")
-        scan.expect_error("sync truncated", lambda: client.get(created.id))
+        scan.expect_error("sync truncated", lambda: client.get(ident))
         fake.inject(status=500, operation="deleteSIMIntegration", when="after")
-        scan.expect_error("sync 500", lambda: client.delete(created.id))
-        scan.expect_error("sync bad input", lambda: client.patch(created.id, [{"op": "nope", "path": "x"}]))
+        scan.expect_error("sync 500", lambda: client.delete(ident))
+        scan.expect_error("sync bad input", lambda: client.patch(ident, [{"op": "nope", "path": "x"}]))
 
 
 async def exercise_async(scan: Scan, fake: FakeSimService, url: str, **credentials: Any) -> None:
@@ -195,7 +196,7 @@ async def exercise_async(scan: Scan, fake: FakeSimService, url: str, **credentia
     async with AsyncSimIntegrationsClient(url, **credentials, retry=no_wait()) as client:
         scan.see("async client", client, client.auth, client.retry)
         created = await client.create({"name": "scan-async"})
-        assert created.id is not None
+        assert isinstance(created.id, str)
         await client.update(created.id, details_from(await client.get(created.id)))
         await client.patch(created.id, [jp.add("/description", "d")])
         await client.patch_before_provisioning_rule(created.id, [jp.add("/name", "rule")])
@@ -226,7 +227,7 @@ def test_no_secret_anywhere(
 ) -> None:
     fake, server = served
     url = server.url
-    cc = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    cc: dict[str, Any] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     scan.see("fake", fake, server)
 
     # Both clients, both kinds of credentials.

@@ -72,8 +72,10 @@ def test_bad_numbers_are_refused_by_name(name: str, bad: Any) -> None:
 
 @pytest.mark.parametrize("name", ["backoff_initial", "backoff_max", "retry_after_max"])
 def test_zero_and_ints_are_accepted_and_stored_as_floats(name: str) -> None:
-    assert getattr(RetryPolicy(**{name: 0}), name) == 0.0
-    stored = getattr(RetryPolicy(**{name: 2}), name)
+    zero: dict[str, Any] = {name: 0}
+    two: dict[str, Any] = {name: 2}
+    assert getattr(RetryPolicy(**zero), name) == 0.0
+    stored = getattr(RetryPolicy(**two), name)
     assert stored == 2.0 and isinstance(stored, float)
 
 
