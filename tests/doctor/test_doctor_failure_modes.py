@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,17 +30,18 @@ SECRET = "d0ct0r-s3cret-value-4242"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # the fake's unsigned JWT header
 
 
-@pytest.fixture
-def fake() -> FakeSimService:
-    service = FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
-    service.seed(3)
-    return service
+# The fake and its loopback server come from the package's pytest plugin (sim_fake, sim_server).
+pytestmark = pytest.mark.sim_fake(seed=3, client_id=CLIENT_ID, client_secret=SECRET)
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def fake(sim_fake: FakeSimService) -> FakeSimService:
+    return sim_fake
+
+
+@pytest.fixture
+def server(sim_server: FakeServer) -> FakeServer:
+    return sim_server
 
 
 def env_for(url: str, secret: str = SECRET) -> dict[str, str]:
