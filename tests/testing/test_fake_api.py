@@ -7,9 +7,10 @@ import re
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+
+from .fake_support import GOOD_FORM, Api
 
 BASE = "/v2025/sim-integrations"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")

@@ -8,9 +8,10 @@ import json
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import FakeSimService, Fault
+
+from .fake_support import GOOD_FORM, Api
 
 BASE = "/v2025/sim-integrations"
 

@@ -8,9 +8,10 @@ import time
 
 import httpx
 import pytest
-from fake_support import Api
 
 from sailpoint_sim.testing import FakeSimService
+
+from .fake_support import Api
 
 V2025 = "/v2025/sim-integrations"
 PER_RESOURCE = "/sim-integrations/v1"

@@ -11,9 +11,10 @@ import json
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM, Api
 
 from sailpoint_sim.testing import SCOPE_ALL, SCOPE_MANAGE, SCOPE_READ, FakeSimService
+
+from .fake_support import GOOD_FORM, Api
 
 BASE = "/v2025/sim-integrations"
 WRITES = ("create", "update", "patch", "patch_rule", "delete")

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fake_support import GOOD_FORM
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
+
+from .fake_support import GOOD_FORM
 
 BASE = "/v2025/sim-integrations"
 
@@ -28,10 +29,9 @@ def raw_exchange(server: FakeServer, data: bytes) -> bytes:
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
+def server(fake: FakeSimService, sim_server: FakeServer) -> FakeServer:
     fake.add_token("tok")
-    with fake.serve() as running:
-        yield running
+    return sim_server
 
 
 AUTH = b"Authorization: Bearer tok\r\nX-SailPoint-Experimental: true\r\n"
