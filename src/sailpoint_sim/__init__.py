@@ -36,11 +36,13 @@ from ._errors import (
     UnreadableResponseError,
 )
 from ._patch import PatchFormat
+from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimit
 from ._retry import RetryPolicy
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "DEFAULT_RATE_LIMIT",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
@@ -55,6 +57,7 @@ __all__ = [
     "NotFoundError",
     "PatchFormat",
     "PermissionDeniedError",
+    "RateLimit",
     "RateLimitError",
     "ResponseTooLargeError",
     "RetryPolicy",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, logger, shared_ss
 from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS, Layout
 from ._errors import ConfigurationError, InvalidRequestError, SailPointError, transport_error
 from ._patch import PatchFormat
+from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimit
 from ._retry import RetryPolicy
 from ._send import (
     DEFAULT_DEADLINE,
@@ -68,6 +70,9 @@ class AsyncSimIntegrationsClient(BaseClient):
             APITimeoutError.
         max_response_bytes: Cap on the bytes read of any response, after decompression (default
             64 MiB). A success or token answer past it: ResponseTooLargeError.
+        rate_limit: Pacing per access token, shared by every thread and task using this client
+            (default ``DEFAULT_RATE_LIMIT``, SailPoint's 100 requests per 10 s; None: no pacing). A 429
+            holds every call of the client until its Retry-After.
 
     Raises:
         ConfigurationError: a setting is missing or malformed.
@@ -94,6 +99,7 @@ class AsyncSimIntegrationsClient(BaseClient):
         user_agent: str | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         super().__init__(
             base_url,
@@ -111,6 +117,7 @@ class AsyncSimIntegrationsClient(BaseClient):
             user_agent=user_agent,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise ConfigurationError(
@@ -166,9 +173,10 @@ class AsyncSimIntegrationsClient(BaseClient):
         call = Call(prepared.method, prepared.url, self.deadline)
         base = base_timeouts(prepared.request, self.timeout)
         retry = self.retry
+        resumed_at = -math.inf  # when the last wait between attempts ended (for pacing)
         while True:
             try:
-                response, body = await self._attempt(prepared, call, base)
+                response, body = await self._attempt(prepared, call, base, resumed_at)
             except httpx.TransportError as exc:
                 if self._closed:
                     raise self._closed_error(call) from exc
@@ -177,6 +185,7 @@ class AsyncSimIntegrationsClient(BaseClient):
                     raise note_attempts(transport_error(exc, method=call.method, url=call.url), call) from exc
                 self._log_retry(call, verdict.reason, verdict.delay)
                 call.retried(verdict.reason, verdict.reached)
+                resumed_at = self._resume_at(verdict.delay)
                 await self._wait(verdict.delay, call)
                 continue
             except httpx.RequestError as exc:  # a body that cannot be decoded, an unsupported protocol
@@ -189,25 +198,24 @@ class AsyncSimIntegrationsClient(BaseClient):
                     raise self._closed_error(call) from exc
                 raise
             verdict = retry.decide(call.attempt, prepared.method, response, time_left=call.remaining())
+            if response.status_code == 429:
+                # Before anything else: every other call of this client holds from now on.
+                self._hold_after_429(verdict)
             if verdict.delay is None:
                 return self._final(prepared, call, response, body, verdict)
             self._log_retry(call, verdict.reason, verdict.delay, tracking_id(response, body))
-            if response.status_code == 429:
-                await self._hold_after_429(verdict.delay)
             call.retried(verdict.reason, verdict.reached)
+            resumed_at = self._resume_at(verdict.delay)
             await self._wait(verdict.delay, call)
 
-    async def _pace(self, call: Call) -> None:
-        """Before each attempt: wait for the rate limit's pacing (within the call's deadline).
-
-        PACING (helper "auth", _ratelimit.py) plugs in here; no pacing yet.
-        """
-
-    async def _hold_after_429(self, seconds: float) -> None:
-        """On a 429: hold every call of this client until Retry-After has passed.
-
-        PACING (helper "auth", _ratelimit.py) plugs in here; today only the call that got the 429 waits.
-        """
+    async def _pace(self, call: Call, resumed_at: float = -math.inf) -> None:
+        """Before each API request: wait for its turn under the rate limit, and for any hold after a 429."""
+        wait = self._pacing_wait(call, resumed_at)
+        while wait > 0:
+            resumed_at = self._resume_at(wait)
+            await self._wait(wait, call)
+            # Another task or thread may have drawn a 429 meanwhile: its hold applies to this one too.
+            wait = self._held_wait(call, resumed_at)
 
     async def _wait(self, delay: float, call: Call) -> None:
         if delay > 0:
@@ -230,10 +238,9 @@ class AsyncSimIntegrationsClient(BaseClient):
         return await self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
 
     async def _attempt(
-        self, prepared: Prepared, call: Call, base: dict[str, float | None]
+        self, prepared: Prepared, call: Call, base: dict[str, float | None], resumed_at: float
     ) -> tuple[httpx.Response, bytes]:
         """One attempt: drive the auth flow; send what it yields; the last API response and its body."""
-        await self._pace(call)
         request = prepared.request
         secrets = self._secret_values()
         tracing = logger.isEnabledFor(TRACE)
@@ -245,6 +252,8 @@ class AsyncSimIntegrationsClient(BaseClient):
                     # The flow asks for a token: a request of its own, retried like a GET.
                     outgoing = await flow.asend(await self._token_exchange(outgoing, call))
                     continue
+                # Paced here, once the flow has chosen the token: the resend after a 401 takes a turn too.
+                await self._pace(call, resumed_at)
                 call.clamp(request, base)
                 if tracing:
                     trace_request(logger, request, secrets)

@@ -36,7 +36,7 @@ from ._redact import MASK
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["LONGEST_TOKEN_LIFETIME", "ClientCredentialsAuth", "StaticTokenAuth"]
+__all__ = ["LONGEST_TOKEN_LIFETIME", "ClientCredentialsAuth", "StaticTokenAuth", "budget_key"]
 
 
 # SailPoint's tokens live 749 s. A token endpoint claiming far more (or an overflowing number) is not
@@ -328,6 +328,17 @@ class ClientCredentialsAuth(httpx.Auth):
                 fresh = self._store(token_response, after_401=True)
         request.headers["Authorization"] = f"Bearer {fresh.value}"
         yield request
+
+
+def budget_key(auth: httpx.Auth) -> int:
+    """Which rate-limit budget the next request made with ``auth`` counts against (an id, never a token).
+
+    Client credentials: the serial of the token it will carry (see :meth:`ClientCredentialsAuth.budget_key`).
+    A static token, or an auth of the user's own: one budget for ever (0).
+    """
+    if isinstance(auth, ClientCredentialsAuth):
+        return auth.budget_key()
+    return 0
 
 
 def token_lifetime(value: Any) -> float | None:

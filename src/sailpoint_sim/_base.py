@@ -11,13 +11,14 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import math
 import os
 import ssl
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from ._auth import ClientCredentialsAuth, StaticTokenAuth
+from ._auth import ClientCredentialsAuth, StaticTokenAuth, budget_key
 from ._config import (
     DEFAULT_API_VERSION,
     EXPERIMENTAL_VALUE,
@@ -39,6 +40,7 @@ from ._errors import (
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
+from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, validate_rate_limit
 from ._redact import install_log_filter, redact_text
 from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
@@ -139,10 +141,14 @@ class BaseClient:
         user_agent: str | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         self._closed = False
         self.deadline = validate_deadline(deadline)
         self.max_response_bytes = validate_max_response_bytes(max_response_bytes)
+        self.rate_limit = validate_rate_limit(rate_limit)
+        # One pacer per client, shared by every thread and task that uses it.
+        self._pacer = None if self.rate_limit is None else Pacer(self.rate_limit)
         settings = ClientSettings(
             base_url,
             client_id,
@@ -324,6 +330,67 @@ class BaseClient:
                 tracking or "none",
                 extra={"tracking_id": tracking},
             )
+
+    # -- pacing to the rate limit (the waiting itself is the clients': sync or async) --------------
+
+    def _pacing_wait(self, call: Call, resumed_at: float) -> float:
+        """Reserve the next API request's turn under the rate limit: seconds to wait before sending it.
+
+        ``resumed_at``: when the call's last wait (if any) ended on the pacer's clock, so that a wait
+        counts as passed even when an injected sleep took no real time.
+        """
+        if self._pacer is None:
+            return 0.0
+        wait = self._pacer.reserve(budget_key(self.auth), resumed_at)
+        return self._pacing_checked(wait, call, "its turn under")
+
+    def _resume_at(self, wait: float) -> float:
+        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
+        return -math.inf if self._pacer is None else self._pacer.now() + wait
+
+    def _held_wait(self, call: Call, resumed_at: float) -> float:
+        """Seconds still to wait, after waking at ``resumed_at``, for a hold that another call's 429 began."""
+        if self._pacer is None:
+            return 0.0
+        return self._pacing_checked(self._pacer.held_for(resumed_at), call, "a 429's Retry-After under")
+
+    def _pacing_checked(self, wait: float, call: Call, what: str) -> float:
+        # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
+        if wait <= 0:
+            return 0.0
+        left = call.remaining()
+        if left is not None and wait > left:
+            raise call.deadline_error(
+                f"before the request could be sent ({wait:.2f} s to wait for {what} the rate limit)"
+            )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s: waiting %.2f s for %s the rate limit (%s)",
+                call.method,
+                call.url,
+                wait,
+                what,
+                self.rate_limit,
+            )
+        return wait
+
+    def _hold_after_429(self, verdict: Verdict) -> None:
+        """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).
+
+        A Retry-After beyond ``retry_after_max`` is not held: the call ends with RateLimitError at once,
+        and so will the others' (nobody blocks for an hour without knowing).
+        """
+        if self._pacer is None:
+            return
+        hold = verdict.delay
+        if (
+            hold is None
+            and verdict.retry_after is not None
+            and verdict.retry_after <= self.retry.retry_after_max
+        ):
+            hold = verdict.retry_after  # the call itself gives up (attempts spent), the others wait
+        if hold is not None:
+            self._pacer.hold(hold)
 
     def _log_retry(self, call: Call, reason: str, delay: float, tracking: str | None = None) -> None:
         logger.warning(

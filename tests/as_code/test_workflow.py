@@ -153,7 +153,7 @@ def test_a_change_on_the_tenant_since_the_plan_is_refused_not_overwritten(
     report = client.apply(plan)
     assert not report.ok and report.failed is not None and report.failed.integration.name == "HR desk"
     assert isinstance(report.error, BadRequestError)
-    assert "test operation failed" in str(report.error)
+    assert "test failed: the value at /description is not the tested value" in str(report.error)
     assert len(fake.writes) == writes
     assert fake.integrations[ident]["description"] == "theirs"
     # The request the server refused did carry the guard.
@@ -387,3 +387,35 @@ def test_plans_from_data_and_the_plan_as_json(fake: FakeSimService, client: SimI
     assert item["operations"] == [{"op": "add", "path": "/statusMap/closed_skipped", "value": "Failed"}]
     assert item["writes"][0]["operations"][0]["op"] == "test"
     assert item["changes"] == [{"path": "/statusMap/closed_skipped", "kind": "added", "after": "Failed"}]
+
+
+def test_apply_keeps_to_the_rate_limit(tmp_path: Path) -> None:
+    """Against a tenant allowing 3 requests per 10 s, apply's 6 requests wait their turn: no 429."""
+    from sailpoint_sim import RateLimit, RetryPolicy
+
+    now = [0.0]  # the fake's clock; the client's waits advance it, so no real time passes
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    waits: list[float] = []
+    limit = RateLimit(3, 10.0)
+    fake = FakeSimService(rate_limit=limit, clock=lambda: now[0])
+    for name in ("A", "B", "C", "D", "E"):
+        fake.add_integration(integration(name))
+    definitions = {
+        name: {**integration(name), "description": "reviewed"} for name in ("A", "B", "C", "D", "E")
+    }
+    with SimIntegrationsClient(
+        "https://tenant.api.identitynow.com",
+        access_token=fake.issue_token(),
+        http_client=httpx.Client(transport=fake.transport()),
+        rate_limit=limit,
+        retry=RetryPolicy(sleep=sleep),
+    ) as client:
+        report = client.apply(client.plan(definitions))
+    assert report.ok and report.writes == 5
+    assert fake.stats()["rate_limited"] == 0
+    assert sum(waits) >= 10.0  # the 4th request waited for the window
+    assert {doc["description"] for doc in stored(fake).values()} == {"reviewed"}

@@ -168,3 +168,21 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "exit codes:" in out
     assert main(["--help"]) == EXIT_OK
     assert "doctor" in capsys.readouterr().out
+
+
+def test_layout_flag_is_the_configured_layout(
+    clean_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeSimService(client_id=CLIENT_ID, client_secret=SECRET, layouts=["per-resource"])
+    with fake.serve() as server:
+        monkeypatch.setenv("SAIL_BASE_URL", server.url)
+        monkeypatch.setenv("SAIL_CLIENT_ID", CLIENT_ID)
+        monkeypatch.setenv("SAIL_CLIENT_SECRET", SECRET)
+        refused = doctor(capsys)
+        fixed = doctor(capsys, "--layout", "per-resource", "--json")
+
+    assert refused.code == EXIT_API_ERROR
+    assert "use --layout per-resource or SAIL_SIM_LAYOUT=per-resource" in refused.err
+    assert fixed.code == EXIT_OK
+    settings = {setting["name"]: setting for setting in fixed.json()["settings"]}
+    assert (settings["layout"]["value"], settings["layout"]["source"]) == ("per-resource", "flag --layout")

@@ -1,16 +1,23 @@
-"""The README's sample doctor report is what doctor prints today (numbers aside)."""
+"""The README's sample doctor reports are what doctor prints today (numbers and ids aside)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sailpoint_sim._cli import EXIT_OK, main
+from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, main
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def readme_sample(marker: str) -> list[str]:
+    match = re.search(rf"<!-- {re.escape(marker)} -->\n```text\n(.*?)```", README, re.S)
+    assert match, f"README has no doctor sample marked {marker}"
+    return normalized(match.group(1))
 
 
 def normalized(text: str) -> list[str]:
@@ -20,12 +27,10 @@ def normalized(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.strip().splitlines()]
 
 
-def test_readme_sample_matches_a_fresh_report(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    match = re.search(r"<!-- readme-doctor-sample -->\n```text\n(.*?)```", README, re.S)
-    assert match, "README has no doctor sample marked readme-doctor-sample"
-    fake = FakeSimService()
+def run_doctor_cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, **fake_options: Any
+) -> tuple[int, list[str]]:
+    fake = FakeSimService(**fake_options)
     fake.seed(3)
     with fake.serve() as server:
         monkeypatch.setenv("SAIL_BASE_URL", server.url)
@@ -34,5 +39,22 @@ def test_readme_sample_matches_a_fresh_report(
         for name in ("SAIL_ACCESS_TOKEN", "SAIL_API_VERSION", "SAIL_SIM_LAYOUT"):
             monkeypatch.delenv(name, raising=False)
         capsys.readouterr()
-        assert main(["doctor"]) == EXIT_OK
-    assert normalized(capsys.readouterr().out) == normalized(match.group(1))
+        code = main(["doctor"])
+    return code, normalized(capsys.readouterr().out)
+
+
+def test_readme_sample_matches_a_fresh_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, lines = run_doctor_cli(capsys, monkeypatch)
+    assert code == EXIT_OK
+    assert lines == readme_sample("readme-doctor-sample")
+
+
+def test_readme_layout_sample_matches_a_fresh_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, lines = run_doctor_cli(capsys, monkeypatch, layouts=["per-resource"])
+    assert code == EXIT_API_ERROR
+    sample = readme_sample("readme-doctor-sample-layout")
+    assert lines[-len(sample) :] == sample  # the sample shows the checks and the result

@@ -24,7 +24,8 @@ LATENCY = 0.2  # long enough that every call of a burst is in flight at once, ev
 
 def test_threads_reuse_every_connection(server: FakeServer, fake: FakeSimService) -> None:
     fake.seed(1)
-    with SimIntegrationsClient(server.url, CLIENT_ID, CLIENT_SECRET) as client:
+    # No pacing: 101 calls within 10 s would make the last one wait its turn past the keep-alive expiry.
+    with SimIntegrationsClient(server.url, CLIENT_ID, CLIENT_SECRET, rate_limit=None) as client:
         client.list()  # the token, and one connection, before the bursts
         fake.latency = LATENCY
         before = server.connections_accepted
@@ -45,7 +46,9 @@ def test_tasks_reuse_every_connection(server: FakeServer, fake: FakeSimService) 
     fake.seed(1)
 
     async def main() -> int:
-        async with AsyncSimIntegrationsClient(server.url, CLIENT_ID, CLIENT_SECRET) as client:
+        async with AsyncSimIntegrationsClient(
+            server.url, CLIENT_ID, CLIENT_SECRET, rate_limit=None
+        ) as client:
             await client.list()
             fake.latency = LATENCY
             before = server.connections_accepted

@@ -28,6 +28,8 @@ REQUIRED = {
     "SimIntegrationsClient",
     "AsyncSimIntegrationsClient",
     "RetryPolicy",
+    "RateLimit",
+    "DEFAULT_RATE_LIMIT",
     "PatchFormat",
     "details_from",
     "patch",

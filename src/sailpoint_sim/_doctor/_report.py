@@ -9,7 +9,6 @@ from typing import Any
 import attrs
 
 from .._config import Layout
-from .._redact import MASK as MASK  # re-exported for _settings
 from .._version import __version__
 
 EXIT_OK = 0

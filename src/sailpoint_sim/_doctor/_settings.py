@@ -27,7 +27,8 @@ from .._config import (
 )
 from .._errors import one_line
 from .._patch import PatchFormat
-from ._report import MASK, Setting
+from .._redact import MASK
+from ._report import Setting
 
 
 @attrs.define

@@ -1,0 +1,175 @@
+"""Pacing to SailPoint's rate limit: at most N requests per access token in any window of S seconds.
+
+SailPoint documents 100 requests per access token per 10 seconds, and a 429 with ``Retry-After`` beyond
+it. A client keeps to that itself instead of running into 429s: each API attempt first reserves a send
+time from the client's :class:`Pacer` and waits until then. The pacer is one per client, shared by all
+the threads or tasks using it, so a bulk job or a burst of async calls waits its turn.
+
+How: a sliding window of reserved send times. The next request may go at the latest of now, the end of
+a hold (below), and the send time of the request N places before it plus ``per`` seconds (and a small
+margin for network jitter). Reservations are handed out in order, so no window of ``per`` seconds ever
+holds more than N of them, and waiting callers are served first come, first served. A reservation is
+made under a ``threading.Lock`` held for a few microseconds and never across a wait, so the same pacer
+serves threads and asyncio tasks (of any event loop) alike: nobody ever waits on the lock itself.
+
+Per access token: the window belongs to the token the requests carry (an id of it, never the token). A
+renewed token starts a new budget, as SailPoint counts.
+
+What it cannot know: other processes (or other clients) using the same token. When a 429 arrives anyway,
+:meth:`Pacer.hold` makes every call of the client wait until the server's ``Retry-After`` has passed,
+not just the one that got it.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Final
+
+import attrs
+
+from ._errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_RATE_LIMIT",
+    "LONGEST_WINDOW",
+    "MOST_REQUESTS",
+    "Pacer",
+    "RateLimit",
+    "validate_rate_limit",
+]
+
+# The pacer remembers one send time per request of a window: a million is far beyond any published limit.
+MOST_REQUESTS: Final = 1_000_000
+# A window longer than a day is not a rate limit anyone publishes, and its waits would overflow sleep.
+LONGEST_WINDOW: Final = 86400.0
+# Reservations are spaced this fraction of the window further apart than the limit needs (at most
+# 0.25 s): a request that leaves a little late, or arrives a little late at the gateway, still falls
+# outside the window of the request N places after it. It costs 2% of the throughput.
+_MARGIN_FRACTION: Final = 0.02
+_MARGIN_MAX: Final = 0.25
+
+
+def _check_requests(instance: RateLimit, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MOST_REQUESTS:
+        raise ConfigurationError(
+            f"RateLimit requests must be a whole number from 1 to {MOST_REQUESTS:,}, got {value!r}"
+        )
+
+
+def _check_per(instance: RateLimit, attribute: attrs.Attribute[float], value: object) -> None:
+    # A comparison, not float(): 10**400 must be refused, not overflow; NaN fails it too.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= LONGEST_WINDOW:
+        raise ConfigurationError(
+            f"RateLimit per must be a number of seconds > 0 and <= {LONGEST_WINDOW:g}, got {value!r}"
+        )
+
+
+@attrs.frozen
+class RateLimit:
+    """A request rate to keep to: at most ``requests`` per ``per`` seconds, per access token.
+
+    SailPoint's documented limit is 100 requests per access token per 10 seconds
+    (:data:`DEFAULT_RATE_LIMIT`); some APIs may differ. Pass one as ``rate_limit=`` to a client, or
+    ``rate_limit=None`` for no pacing.
+
+    Args:
+        requests: How many requests a window may hold (a whole number >= 1).
+        per: The window, in seconds (> 0, at most a day).
+
+    Raises:
+        ConfigurationError: a number out of range, a boolean, a string, NaN or infinity.
+    """
+
+    requests: int = attrs.field(default=100, validator=_check_requests)
+    per: float = attrs.field(default=10.0, validator=_check_per)
+
+    def __attrs_post_init__(self) -> None:
+        # Validated as given (a string or True is refused, not converted), then kept as a float so that
+        # RateLimit(100, 10) and RateLimit(100, 10.0) look alike too.
+        object.__setattr__(self, "per", float(self.per))
+
+    def __str__(self) -> str:
+        return f"{self.requests} per {self.per:g} s"
+
+
+DEFAULT_RATE_LIMIT: Final = RateLimit(100, 10.0)
+"""SailPoint's documented limit: 100 requests per access token per 10 seconds."""
+
+
+def validate_rate_limit(value: object) -> RateLimit | None:
+    """The ``rate_limit=`` setting: a RateLimit, or None for no pacing; anything else is refused."""
+    if value is None or isinstance(value, RateLimit):
+        return value
+    raise ConfigurationError(
+        f"rate_limit must be a RateLimit(requests, per) or None, got {type(value).__name__} {value!r}"
+    )
+
+
+class Pacer:
+    """Keeps one client's requests to a :class:`RateLimit`; shared by every thread and task of the client.
+
+    Args:
+        limit: The rate to keep to.
+        clock: Monotonic seconds (injectable for tests).
+    """
+
+    __slots__ = ("_clock", "_hold_until", "_key", "_lock", "_margin", "_slots", "limit")
+
+    def __init__(self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._margin = min(_MARGIN_MAX, _MARGIN_FRACTION * limit.per)
+        # The send times reserved for the last `requests` requests on the current token, oldest first.
+        self._slots: collections.deque[float] = collections.deque(maxlen=limit.requests)
+        self._key: Hashable = None
+        self._hold_until = -math.inf
+
+    def __repr__(self) -> str:
+        return f"Pacer({self.limit!r})"
+
+    def reserve(self, key: Hashable, resumed_at: float = -math.inf) -> float:
+        """Reserve the next send time for one request carrying the token identified by ``key``.
+
+        Returns the seconds to wait before sending (0.0: send now). The time is reserved whether or not
+        the caller then sends, so a caller that gives up only leaves a gap. ``resumed_at``: see
+        :meth:`held_for`.
+        """
+        with self._lock:
+            now = max(self._clock(), resumed_at)
+            if key != self._key:
+                # A new token: a new budget (SailPoint counts per token).
+                self._key = key
+                self._slots.clear()
+            at = max(now, self._hold_until)
+            if self._slots:
+                at = max(at, self._slots[-1])
+                if len(self._slots) == self.limit.requests:
+                    at = max(at, self._slots[0] + self.limit.per + self._margin)
+            self._slots.append(at)
+            return at - now
+
+    def hold(self, seconds: float) -> None:
+        """Make every request of the client wait ``seconds`` from now (after a 429's Retry-After)."""
+        if not seconds > 0:
+            return
+        with self._lock:
+            self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
+
+    def held_for(self, resumed_at: float = -math.inf) -> float:
+        """Seconds left of the current hold (0.0 when there is none).
+
+        ``resumed_at``: when a caller that just slept expects to have woken (the clock when it started
+        to sleep, plus the sleep); the later of that and the clock counts as now, so an injected sleep
+        that takes no real time still counts as the time it stood for.
+        """
+        with self._lock:
+            return max(0.0, self._hold_until - max(self._clock(), resumed_at))
+
+    def now(self) -> float:
+        """The pacer's clock."""
+        return self._clock()
