@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from sailpoint_sim import AsyncSimIntegrationsClient, PermissionDeniedError, SimIntegrationsClient
+from sailpoint_sim import AsyncSimIntegrationsClient, PermissionDeniedError, RateLimit, SimIntegrationsClient
 from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService, Fault
 
 
@@ -91,3 +91,14 @@ class TestAFolderWideSetUp:
     ) -> None:
         assert len(sim_client.list()) == 5
         assert b"client_id=folder-client" in sim_fake.requests[0].body
+
+
+@pytest.mark.sim_fake(rate_limit=(2, 60.0))
+def test_the_clients_keep_to_the_fakes_rate_limit_and_pace_not_otherwise(
+    sim_fake: FakeSimService, sim_client: SimIntegrationsClient
+) -> None:
+    assert sim_client.rate_limit == RateLimit(2, 60.0)  # the same limit as the fake enforces
+
+
+def test_without_a_limit_on_the_fake_the_clients_do_not_pace(sim_client: SimIntegrationsClient) -> None:
+    assert sim_client.rate_limit is None

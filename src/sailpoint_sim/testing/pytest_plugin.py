@@ -93,10 +93,18 @@ def sim_fake(request: pytest.FixtureRequest) -> FakeSimService:
 
 
 def _client_options(request: pytest.FixtureRequest, fake: FakeSimService) -> dict[str, Any]:
-    # The credentials the fake was given (its defaults unless the marker set others).
+    # The credentials the fake was given (its defaults unless the marker set others). No pacing unless
+    # the fake enforces a rate limit (then the client keeps to the same one): in-process calls are many
+    # and quick, and pacing them to SailPoint's default would only slow the tests down.
+    limit = fake.rate_limit
+    if isinstance(limit, tuple | list):
+        from sailpoint_sim import RateLimit
+
+        limit = RateLimit(*limit)
     return {
         "client_id": fake._client_id,
         "client_secret": fake._client_secret,
+        "rate_limit": limit,
         **(_options(request).get("client") or {}),
     }
 
