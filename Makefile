@@ -30,11 +30,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 
-# scripts/ are checked apart, finding the package in its source folders: mypy cannot see through the
-# editable install.
+# scripts/ and tests/ are checked apart, finding the package in its source folders: mypy cannot see
+# through the editable install. tests/ follow pyproject's [tool.mypy] settings (strict, as it happens).
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
 	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
+	MYPYPATH=src:generated $(BIN)/mypy tests
 
 ## Project-local Prism (OpenAPI mock server) for the conformance tests; needs Node.js and npm.
 prism:

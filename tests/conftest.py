@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
-from suite_log_scan import SCANNED_LOGGERS, SecretScanHandler
+
+from tests.suite_log_scan import SCANNED_LOGGERS, SecretScanHandler
 
 # Generating whole integration documents from JSON Schema is slow per example; the health checks that
 # guard against slow data generation would flag that, although it is the point of these tests.

@@ -69,4 +69,26 @@ def format_datetime(value: datetime.datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "format_datetime"]
+_JSON_TYPES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    list: "an array",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def wrong_type(field: str, expected: str, value: object) -> TypeError:
+    """The error for a field whose JSON type is not the declared one (raised while parsing a response).
+
+    The message names the field and both JSON types, never the value (it may be long or sensitive)."""
+    got = _JSON_TYPES.get(type(value), type(value).__name__)
+    if isinstance(value, list):  # an array of strings holding something else
+        item = next((item for item in value if not isinstance(item, str)), None)
+        got = f"an array holding {_JSON_TYPES.get(type(item), type(item).__name__)}"
+    return TypeError(f"field '{field}' must be {expected}, got {got}")
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "format_datetime", "wrong_type"]

@@ -119,6 +119,8 @@ def _bulk_panel(ax: Any, data: dict[str, Any], summary: dict[str, Any]) -> None:
         drawn = "?" if limited is None else f"{limited['median']:.0f}"
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" 429s: {drawn}", va="center")
     ax.axvline(ideal, color="black", linewidth=1, label=f"ideal {ideal:g} s")
+    longest = max([ideal, *(s["median"] / 1e9 for _, _, s in rows)])
+    ax.set_xlim(0, longest * 1.15)  # room for the 429 labels right of the longest bar
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([report.bulk_label(data, how, key) for how, key, _ in rows], fontsize=8)
     ax.invert_yaxis()

@@ -213,10 +213,12 @@ def bulk_title(cfg: dict[str, Any]) -> str:
 
 
 def bulk_rows(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
-    """(mode, client key, wall statistics) of every bulk measurement, in the order of the run."""
-    return [
+    """(mode, client key, wall statistics) of every bulk measurement, in the order of the columns."""
+    order = list(data["clients"])
+    rows = [
         (how, key, s) for how, by_client in summary.get("bulk", {}).items() for key, s in by_client.items()
     ]
+    return sorted(rows, key=lambda row: order.index(row[1]) if row[1] in order else len(order))
 
 
 def bulk_label(data: dict[str, Any], how: str, key: str) -> str:
@@ -285,12 +287,15 @@ def bulk_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
         f"`Retry-After` beyond the limit (SailPoint's 100 per 10 s, scaled down so a run takes seconds). "
         f"Ours pace themselves (`rate_limit=`); SailPoint's SDK is called as its users call it. The ideal "
         f"is N / rate; 429s are the fake's count over the run (median over {cfg['bulk_repeats']} runs, "
-        f"range when they differ); updates done counts those that returned the updated integration.",
+        f"range when they differ); updates done counts those that returned the updated integration; "
+        f"client CPU is what the client's thread spent: a wall time far above both it and the ideal is "
+        f"time spent waiting (for its turn, a Retry-After, or a busy machine).",
         "",
     ]
     table: list[list[str]] = []
     for how, key, s in rows:
         ok = _count(summary, "bulk_ok", how, key)
+        cpu = _median(summary, "bulk_cpu", how, key)
         table.append(
             [
                 bulk_label(data, how, key),
@@ -300,9 +305,11 @@ def bulk_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
                 f"{s['median'] / ideal:.2f}x",
                 _count_text(_count(summary, "bulk_429", how, key)),
                 f"{_count_text(ok)} of {cfg['bulk_updates']}",
+                "—" if cpu is None else fmt_time(cpu),
             ]
         )
-    out += _table(["client", "wall time", "range", "ideal", "x ideal", "429s drawn", "updates done"], table)
+    header = ["client", "wall time", "range", "ideal", "x ideal", "429s drawn", "updates done", "client CPU"]
+    out += _table(header, table)
     return out
 
 

@@ -12,7 +12,7 @@ Quick start::
 Results are the generated models of ``sailpoint_sim_client.models``.
 """
 
-from . import _patch as patch
+from . import patch
 from ._async_client import AsyncSimIntegrationsClient
 from ._auth import ClientCredentialsAuth, StaticTokenAuth
 from ._client import SimIntegrationsClient

@@ -93,6 +93,7 @@ class Expect(enum.Enum):
 
 
 _SSL_CONTEXTS: list[ssl.SSLContext] = []
+_URL_CACHE_SIZE: Final = 256
 
 
 def shared_ssl_context() -> ssl.SSLContext:
@@ -207,6 +208,15 @@ class BaseClient:
             self._extra_headers["Accept"] = "application/json"
             if self._user_agent_given:
                 self._extra_headers["User-Agent"] = self.user_agent
+        # The direct send path (issue 14) builds its httpx.Request itself, with what build_request would
+        # merge in from our own client: its headers and timeout (it keeps no cookies on that path).
+        self._direct_headers: list[tuple[str, str]] | None = None
+        self._direct_names: frozenset[str] = frozenset()
+        self._direct_timeout = self.timeout.as_dict()
+        self._urls: dict[str, httpx.URL] = {}
+        if getattr(self, "_transport", None) is not None:
+            self._direct_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in owned.headers.raw]
+            self._direct_names = frozenset(name.lower() for name, _ in self._direct_headers)
 
     def _default_headers(self) -> dict[str, str]:
         return {"User-Agent": self.user_agent, "Accept": "application/json"}
@@ -259,13 +269,34 @@ class BaseClient:
         # Every generated path starts with the collection; the layout decides what stands for it.
         url = self._collection_url + path[len(GENERATED_COLLECTION) :]
         try:
-            request = self._http.build_request(
-                kwargs["method"].upper(),
-                url,
-                headers=headers,
-                json=kwargs.get("json"),
-                timeout=self._request_timeout,
-            )
+            # Parsing a URL is the largest cost of building a request: the collection's URL (list,
+            # create) and recently used ids' URLs are parsed once (a small cache, emptied when full).
+            target = self._urls.get(url)
+            if target is None:
+                target = httpx.URL(url)
+                if len(self._urls) >= _URL_CACHE_SIZE:
+                    self._urls.clear()
+                self._urls[url] = target
+            if self._direct_headers is not None and not self._direct_names.intersection(
+                map(str.lower, headers)
+            ):
+                # One header list, parsed once by Request (the names never overlap: checked above).
+                merged = [*self._direct_headers, *headers.items()]
+                request = httpx.Request(
+                    kwargs["method"].upper(),
+                    target,
+                    headers=merged,
+                    json=kwargs.get("json"),
+                    extensions={"timeout": self._direct_timeout},
+                )
+            else:
+                request = self._http.build_request(
+                    kwargs["method"].upper(),
+                    target,
+                    headers=headers,
+                    json=kwargs.get("json"),
+                    timeout=self._request_timeout,
+                )
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
         # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).

@@ -1,11 +1,7 @@
-"""JSON Patch (RFC 6902) helpers: build and validate operations before anything is sent.
+"""JSON Patch (RFC 6902) checks and wire formats: every operation is validated before anything is sent.
 
-Exposed as ``sailpoint_sim.patch``::
-
-    from sailpoint_sim import patch
-    client.patch(id, [patch.replace("/description", "New"), patch.remove("/cluster")])
-
-Paths are checked to be JSON Pointers (RFC 6901): "" or a string starting with "/", where "~" appears
+The builders users call live in the public module ``sailpoint_sim.patch``; this module holds what they
+and ``client.patch`` share. Paths are checked to be JSON Pointers (RFC 6901): "" or a string starting with "/", where "~" appears
 only as "~0" or "~1". Values may be any JSON value, ``None`` (sent as ``null``) included.
 """
 
@@ -23,17 +19,7 @@ if TYPE_CHECKING:
     from sailpoint_sim_client.models.json_patch import JsonPatch
     from sailpoint_sim_client.models.json_patch_operation import JsonPatchOperation
 
-__all__ = [
-    "PatchFormat",
-    "add",
-    "coerce_operations",
-    "copy",
-    "move",
-    "remove",
-    "replace",
-    "test",
-    "validate_pointer",
-]
+__all__ = ["OPS", "PatchFormat", "build_operation", "coerce_operations", "validate_pointer", "wire_body"]
 
 OPS = ("add", "remove", "replace", "move", "copy", "test")
 _NEEDS_VALUE = frozenset({"add", "replace", "test"})
@@ -69,9 +55,10 @@ def validate_pointer(pointer: object, *, what: str = "path") -> str:
     return pointer
 
 
-def _operation(
+def build_operation(
     op: str, path: str, *, from_: str | None = None, value: Any = ..., where: str = "operation"
 ) -> JsonPatchOperation:
+    """One validated operation (``value=...`` means none given), or InvalidRequestError naming ``where``."""
     g = generated_package()
     if op not in OPS:
         raise InvalidRequestError(f"{where}: op {op!r} is not one of {', '.join(OPS)}")
@@ -92,40 +79,6 @@ def _operation(
     )
 
 
-def add(path: str, value: Any) -> JsonPatchOperation:
-    """``{"op": "add", "path": path, "value": value}``."""
-    return _operation("add", path, value=value)
-
-
-def remove(path: str) -> JsonPatchOperation:
-    """``{"op": "remove", "path": path}``."""
-    return _operation("remove", path)
-
-
-def replace(path: str, value: Any) -> JsonPatchOperation:
-    """``{"op": "replace", "path": path, "value": value}``."""
-    return _operation("replace", path, value=value)
-
-
-def move(from_: str, path: str) -> JsonPatchOperation:
-    """``{"op": "move", "from": from_, "path": path}``."""
-    return _operation("move", path, from_=from_)
-
-
-def copy(from_: str, path: str) -> JsonPatchOperation:
-    """``{"op": "copy", "from": from_, "path": path}``."""
-    return _operation("copy", path, from_=from_)
-
-
-def test(path: str, value: Any) -> JsonPatchOperation:
-    """``{"op": "test", "path": path, "value": value}``."""
-    return _operation("test", path, value=value)
-
-
-# pytest would otherwise try to collect `test` from modules that import it.
-test.__test__ = False  # type: ignore[attr-defined]
-
-
 def _from_mapping(item: Mapping[Any, Any], where: str) -> JsonPatchOperation:
     for key in item:
         if not isinstance(key, str):
@@ -137,7 +90,7 @@ def _from_mapping(item: Mapping[Any, Any], where: str) -> JsonPatchOperation:
     op = item["op"]
     if not isinstance(op, str):
         raise InvalidRequestError(f"{where}: op must be a string, got {type(op).__name__}")
-    operation = _operation(
+    operation = build_operation(
         op,
         item["path"],
         from_=item.get("from"),
@@ -157,7 +110,7 @@ def _revalidate(item: JsonPatchOperation, where: str) -> JsonPatchOperation:
     op = getattr(item.op, "value", item.op)
     from_: Any = item.from_
     value: Any = item.value
-    operation = _operation(
+    operation = build_operation(
         op if isinstance(op, str) else repr(op),
         item.path,
         from_=None if isinstance(from_, unset) else from_,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,8 @@ import pytest
 
 from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.cli import Run, run_main
+from tests.support.env import set_sail_env
 
 from .conftest import client_for, integration
 from .test_workflow import PRODUCTION_IDS, edit, stored
@@ -26,14 +27,6 @@ class Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 @pytest.fixture
@@ -49,21 +42,12 @@ def server(fake: FakeSimService) -> Iterator[FakeServer]:
 
 @pytest.fixture
 def cli(server: FakeServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SAIL_BASE_URL", server.url)
-    monkeypatch.setenv("SAIL_CLIENT_ID", "iac-client")
-    monkeypatch.setenv("SAIL_CLIENT_SECRET", SECRET)
+    set_sail_env(monkeypatch, server.url, "iac-client", SECRET)
 
     def run(*argv: str, answer: str | None = None) -> Run:
         # Without a terminal unless an answer is typed on one.
         monkeypatch.setattr(sys, "stdin", io.StringIO("") if answer is None else Terminal(answer))
-        capsys.readouterr()
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        assert SECRET not in captured.out + captured.err
-        return Run(code, captured.out, captured.err)
+        return run_main(capsys, argv, secrets=(SECRET,))
 
     return run
 
@@ -153,9 +137,9 @@ def test_an_injected_failure_stops_apply_with_a_report_and_a_rerun_finishes(
     fake.inject(status=500, method="PATCH", path=f"/v2025/sim-integrations/{ids['B']}")
     failed = cli("apply", str(tmp_path), "--yes")
     assert failed.code == EXIT_API_ERROR
-    assert 'applied: update "A"' in failed.out
+    assert '\n  applied: update "A"' in failed.out
     assert 'failed: update "B"' in failed.out and "HTTP 500" in failed.out
-    assert 'not_applied: update "C"' in failed.out
+    assert 'not applied: update "C"' in failed.out
     assert "1 applied, 1 failed, 1 not applied" in failed.out
     assert '[2/3] FAILED to update "B"' in failed.err
     rerun = cli("apply", str(tmp_path), "--yes", "--json")
@@ -173,7 +157,7 @@ def test_a_change_made_while_the_person_reads_the_plan_is_refused(
     edit(tmp_path, "HR desk.json", lambda d: d.update(description="mine"))
 
     class SlowReader(Terminal):
-        def readline(self, size: int | None = -1) -> str:
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]  # typeshed: StringIO
             # Someone else changes the integration while the plan is on the screen.
             with client_for(fake) as other:
                 other.patch(ident, [{"op": "replace", "path": "/description", "value": "theirs"}])

@@ -30,7 +30,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def edit(folder: Path, file: str, change: Any) -> dict[str, Any]:
     path = folder / file
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     # Written the way a person's editor might: other key order, other indent, no trailing newline.
     path.write_text(json.dumps(data, indent=4, sort_keys=True), encoding="utf-8")
@@ -191,7 +191,8 @@ def test_a_failure_on_the_second_of_three_writes_is_reported_and_a_rerun_finishe
     assert isinstance(report.error, ServerError)
     assert [o.integration.name for o in report.not_applied] == ["C"]
     assert report.to_dict()["outcomes"][1]["status"] == "failed"
-    assert 'applied: update "A"' in report.render() and 'not_applied: update "C"' in report.render()
+    statuses = [line.split(": update ")[0].strip() for line in report.render().splitlines()[:3]]
+    assert statuses == ["applied", "failed", "not applied"]
     assert lines[1].startswith('[2/3] FAILED to update "B"') and len(lines) == 2
     assert {name: doc["description"] for name, doc in stored(fake).items()} == {
         "A": "reviewed",
@@ -258,6 +259,7 @@ def test_create_refuses_a_name_that_appeared_since_the_plan(
     plan = client.plan(tmp_path)
     other = client.create(integration("New", description="created elsewhere"))
     report = client.apply(plan)
+    assert isinstance(other.id, str)
     assert isinstance(report.error, ConflictError) and other.id in str(report.error)
     assert len(fake.integrations) == 1
 

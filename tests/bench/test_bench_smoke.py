@@ -8,7 +8,6 @@ are written.
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import subprocess
@@ -17,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-import sailpoint_sim
-from sailpoint_sim.testing import FakeSimService
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,11 +144,6 @@ def test_results_json_holds_one_figure_per_process(
     assert "SDK" in " ".join(data["notes"])  # says the SDK peers were left out
 
 
-@pytest.mark.skipif(
-    "rate_limit" not in inspect.signature(FakeSimService).parameters
-    or not hasattr(sailpoint_sim, "RateLimit"),
-    reason="issue 11's pacing (sailpoint_sim.RateLimit) and the fake's rate_limit are not both in yet",
-)
 def test_the_bulk_row_runs_our_paced_clients(
     quick_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from sailpoint_sim import __version__
 from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, EXIT_TRANSPORT_ERROR, EXIT_USAGE, main
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+from tests.support.env import clear_sail_env
 
 from .support import EXAMPLE, SECRET, create
 
@@ -65,9 +67,7 @@ def test_bad_command_lines_exit_2(cli: Any, argv: list[str]) -> None:
 
 
 def test_missing_configuration_names_the_setting(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
+    clear_sail_env(monkeypatch)
     result = cli("list")
     assert result.code == EXIT_USAGE
     assert "SAIL_BASE_URL" in result.err
@@ -343,11 +343,11 @@ def test_not_found_exits_3_with_tracking_id(cli: Any, env: None) -> None:
     assert "was not found" in lines[0]
 
 
-def test_invalid_body_exits_3(cli: Any, env: None) -> None:
+def test_wrong_typed_body_is_refused_before_sending_exit_2(cli: Any, env: None) -> None:
+    # The models check declared types (issue 10.10): the server's 400 is not needed to find this one.
     result = cli("create", "-", stdin='{"name": "x", "sources": "not-a-list"}')
-    assert result.code == EXIT_API_ERROR
-    assert "400" in result.err
-    assert "sources" in result.err
+    assert result.code == EXIT_USAGE
+    assert "field 'sources' must be an array of strings, got a string" in result.err
 
 
 def test_failed_json_patch_test_exits_3(cli: Any, env: None) -> None:
@@ -485,8 +485,22 @@ def test_secrets_after_misspelt_flags_are_redacted(cli: Any, env: None, argv: li
 
 def test_python_m_and_fake_server_subcommand(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAIL_")}
+    # The fake's own options pass through: one layout only, tokens that may read but not write.
     server = subprocess.Popen(
-        [sys.executable, "-m", "sailpoint_sim", "fake-server", "--port", "0", "--seed", "2"],
+        [
+            sys.executable,
+            "-m",
+            "sailpoint_sim",
+            "fake-server",
+            "--port",
+            "0",
+            "--seed",
+            "2",
+            "--layout",
+            "per-resource",
+            "--scope",
+            "idn:service-desk-integration:read",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -507,12 +521,70 @@ def test_python_m_and_fake_server_subcommand(tmp_path: Path) -> None:
             timeout=60,
             check=False,
         )
-        assert result.returncode == EXIT_OK, result.stderr
-        assert len(json.loads(result.stdout)) == 2
+        assert result.returncode == 3 and "404" in result.stderr  # v2025 is not served
+        listing = subprocess.run(
+            [sys.executable, "-m", "sailpoint_sim", "--layout", "per-resource", "list"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert listing.returncode == EXIT_OK, listing.stderr
+        assert len(json.loads(listing.stdout)) == 2
+        write = subprocess.run(
+            [sys.executable, "-m", "sailpoint_sim", "--layout", "per-resource", "create", "-"],
+            env=env,
+            input='{"name": "x"}',
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert write.returncode == 3 and "403" in write.stderr  # the read-only scope
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert server.returncode == 0
+
+
+def option_strings(help_text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", help_text))
+
+
+def test_fake_server_has_the_fakes_options_and_no_connection_options(cli: Any) -> None:
+    ours = cli("fake-server", "--help")
+    assert ours.code == EXIT_OK
+    theirs = subprocess.run(
+        [sys.executable, "-m", "sailpoint_sim.testing", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert option_strings(ours.out.partition("\nconfiguration:")[0]) == option_strings(theirs.stdout)
+    assert {"--scope", "--host", "--latency", "--token-ttl", "--layout", "--rate-limit"} <= option_strings(
+        ours.out
+    )
+    for connection_only in ("--base-url", "--access-token", "--timeout", "--max-retries", "--api-version"):
+        assert connection_only not in ours.out.partition("\nconfiguration:")[0]
+
+
+def test_fake_server_on_a_port_in_use_exits_2(tmp_path: Path) -> None:
+    # Exit 1 is this tool's "bug" code: an address that cannot be bound is a usage error (a bad --port).
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "sailpoint_sim", "fake-server", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == EXIT_USAGE, result.stderr
+    assert "cannot bind" in result.stderr and result.stdout == ""
 
 
 def test_fake_server_without_the_extra_gives_the_install_hint_once() -> None:
@@ -529,6 +601,7 @@ def test_fake_server_without_the_extra_gives_the_install_hint_once() -> None:
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert result.stderr.count("pip install") == 1
+    assert "'/path/to/sailpoint-sim[testing]'" in result.stderr  # how the README installs it
     assert "Traceback" not in result.stderr
 
 

@@ -8,11 +8,13 @@ import argparse
 import io
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 
 from sailpoint_sim._cli import EXIT_OK, EXIT_USAGE, _main
 from sailpoint_sim._cli._command import Command, Context
+from sailpoint_sim._cli._exit import UsageError
 from sailpoint_sim._cli._output import TerminalStream
 from sailpoint_sim.testing import FakeSimService
 
@@ -155,6 +157,40 @@ def test_a_stream_that_cannot_encode_gets_json_escapes(monkeypatch: pytest.Monke
     stream = TerminalStream(raw)
     stream.write(json.dumps({"name": "caf\u00e9 \U0001f600"}, ensure_ascii=False))
     raw.flush()
-    text = raw.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    text = raw.buffer.getvalue().decode("ascii")
     assert text == '{"name": "caf\\u00e9 \\ud83d\\ude00"}'
     assert json.loads(text) == {"name": "caf\u00e9 \U0001f600"}
+
+
+def test_error_lines_mask_secrets_in_every_form_with_the_projects_mask(
+    cli: Cli, env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The CLI's second line of defence is the project's one redactor: raw, JSON-escaped and
+    # percent-encoded forms of the secrets of this run, all masked as ***.
+    secret = 's\u00e9"cr3t/with+special chars'
+    monkeypatch.setenv("SAIL_CLIENT_SECRET", secret)
+    escaped = json.dumps(secret)[1:-1].replace("/", "\\/")  # s\u00e9\"cr3t\/with...
+    assert secret not in escaped
+
+    def leaky(args: argparse.Namespace, ctx: Context) -> int:
+        raise UsageError(f"raw {secret} json {escaped} url {quote(secret, safe='')}")
+
+    monkeypatch.setattr(_main, "COMMANDS", (Command("leaky", "Quotes a secret.", leaky),))
+    result = cli("leaky")
+    assert result.code == EXIT_USAGE
+    assert result.err == "error: raw *** json *** url ***\n"
+
+
+def test_a_short_secret_does_not_garble_messages(
+    cli: Cli, env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A one-letter secret masked everywhere turned "base_url" into "***ase_url".
+    monkeypatch.setenv("SAIL_CLIENT_SECRET", "b")
+
+    def refusing(args: argparse.Namespace, ctx: Context) -> int:
+        raise UsageError("base_url has a host name that is not ASCII")
+
+    monkeypatch.setattr(_main, "COMMANDS", (Command("refusing", "Refuses a setting.", refusing),))
+    result = cli("refusing")
+    assert result.code == EXIT_USAGE
+    assert result.err == "error: base_url has a host name that is not ASCII\n"

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "install_prism.py"
 
@@ -33,11 +35,7 @@ def test_without_node_and_without_if_node_fails() -> None:
 
 
 def test_installed_version_reads_the_manifest(tmp_path: Path) -> None:
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import install_prism
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    install_prism = load_script("install_prism.py", "install_prism")
     assert install_prism.installed_version(tmp_path) is None
     package = tmp_path / "node_modules" / "@stoplight" / "prism-cli"
     package.mkdir(parents=True)

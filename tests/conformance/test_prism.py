@@ -22,7 +22,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -34,7 +33,6 @@ import httpx
 import pytest
 import yaml
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-from support.clients import EitherClient
 
 from sailpoint_sim import (
     APIStatusError,
@@ -49,6 +47,8 @@ from sailpoint_sim import (
     SimIntegrationsClient,
     patch,
 )
+from tests.support.clients import EitherClient
+from tests.support.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "sim-integrations.v2025.yaml"
@@ -56,11 +56,7 @@ API_VERSION = "v2025"
 TOKEN = "prism-static-token"  # Prism checks that a bearer token is present, not its value
 STARTUP_TIMEOUT = 45.0
 
-sys.path.insert(0, str(ROOT / "scripts"))
-try:
-    import install_prism
-finally:
-    sys.path.remove(str(ROOT / "scripts"))
+install_prism = load_script("install_prism.py", "install_prism")
 
 
 def _unavailable(reason: str) -> NoReturn:

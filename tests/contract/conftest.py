@@ -6,7 +6,8 @@ from types import ModuleType
 
 import pytest
 import sailpoint_sim_client
-from sim_contract import Contract, load_contract
+
+from .sim_contract import Contract, load_contract
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ import pytest
 from openapi_schema_validator import OAS30WriteValidator, oas30_format_checker
 from sailpoint_sim_client.api.sim_integrations import patch_before_provisioning_rule, patch_sim_attributes
 from sailpoint_sim_client.models import JsonPatch, ServiceDeskIntegrationDto, SimIntegrationDetails
-from sim_contract import (
+
+from .sim_contract import (
     EXAMPLES_DIR,
     FRAGMENT_URI,
     SEED_EXAMPLES,

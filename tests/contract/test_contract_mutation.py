@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 import pytest
-from sim_contract import (
+
+from .sim_contract import (
     ROOT,
     Contract,
     ContractViolation,
@@ -87,6 +88,7 @@ def mutants(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Modu
         assert process.returncode == 0, f"generating the {name} mutant failed:\n{output}"
         shutil.copytree(root / "generated" / "sailpoint_sim_client", packages_dir / f"sim_mutant_{name}")
 
+    # The mutants are generated packages in a temporary folder: sys.path is how they become importable.
     sys.path.insert(0, str(packages_dir))
     try:
         yield {name: importlib.import_module(f"sim_mutant_{name}") for name in MUTATIONS}

@@ -21,7 +21,8 @@ from sailpoint_sim_client.models import (
     SourceReference,
     StatusMap,
 )
-from sim_contract import Contract, canonical, check_round_trip, load_seed
+
+from .sim_contract import Contract, canonical, check_round_trip, load_seed
 
 SDID = "/components/schemas/ServiceDeskIntegrationDto"
 DETAILS = "/components/schemas/SimIntegrationDetails"

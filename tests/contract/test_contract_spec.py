@@ -20,7 +20,8 @@ from sailpoint_sim_client.models import (
     JsonPatchOperationOp,
     SimIntegrationDetails,
 )
-from sim_contract import SPEC_PATH, UPSTREAM_SPEC, Contract, load_seed, load_yaml
+
+from .sim_contract import SPEC_PATH, UPSTREAM_SPEC, Contract, load_seed, load_yaml
 
 # operationId -> (method, path, generated module), as SailPoint names them (issue 2, section 1).
 OPERATIONS = {

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from sailpoint_sim import Layout
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,20 @@ def test_direct_use_of_the_generated_package_runs(capsys: pytest.CaptureFixture[
     printed = capsys.readouterr().out
     expected = [fake.integrations[integration_id]["name"] for integration_id in ids]
     assert printed.strip() == repr(expected)
+
+
+def test_layout_example_runs_against_a_fake_serving_only_that_layout(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeSimService(layouts=[Layout.PER_RESOURCE])  # the v2025 paths answer 404 here
+    ids = fake.seed(2)
+    code = readme_block("layout")
+    assert TENANT in code
+    with fake.serve() as server:
+        namespace: dict[str, Any] = {"ACCESS_TOKEN": fake.issue_token()}
+        exec(compile(code.replace(TENANT, server.url), "README:layout", "exec"), namespace)
+    expected = [fake.integrations[integration_id]["name"] for integration_id in ids]
+    assert capsys.readouterr().out.strip() == repr(expected)
 
 
 def test_quick_start_runs_against_the_fake(

@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from sailpoint_sim_client.models.service_desk_integration_dto import ServiceDeskIntegrationDto
-from support.clients import EitherClient
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
     AuthenticationError,
     BadRequestError,
+    InvalidRequestError,
     NotFoundError,
     PatchFormat,
     PermissionDeniedError,
@@ -29,6 +29,7 @@ from sailpoint_sim import (
     patch,
 )
 from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService
+from tests.support.clients import EitherClient
 
 from .conftest import CLIENT_ID, CLIENT_SECRET
 
@@ -221,10 +222,13 @@ async def test_not_found(kind: str, server: FakeServer) -> None:
 async def test_invalid_body(kind: str, server: FakeServer, fake: FakeSimService) -> None:
     async with open_client(kind, server) as client:
         with pytest.raises(BadRequestError) as caught:
-            await client.create({"name": "x", "sources": "not-a-list"})
+            await client.create({"name": "x", "ownerRef": "not-an-object"})
         assert caught.value.status_code == 400
         assert caught.value.detail_code == "400.1 Bad Request Content"
-        assert any("sources" in m for m in caught.value.messages)
+        assert any("ownerRef" in m for m in caught.value.messages)
+        # A declared field of the wrong type is refused before sending (issue 10.10).
+        with pytest.raises(InvalidRequestError, match="field 'sources' must be an array of strings"):
+            await client.create({"name": "x", "sources": "not-a-list"})
         integration_id = fake.add_integration({"name": "y"})["id"]
         with pytest.raises(BadRequestError):
             await client.patch(integration_id, [patch.remove("/does-not-exist")])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fuzz_figures import EXAMPLES, OUTCOMES, SCHEMA_BODIES
 from hypothesis import settings
+
+from .fuzz_figures import EXAMPLES, OUTCOMES, SCHEMA_BODIES
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from hypothesis import settings
 
+from tests.support.profiles import active_settings
+
 # (test family, subject) -> examples run
 EXAMPLES: Counter[tuple[str, str]] = Counter()
 # (test family, outcome) -> count, e.g. ("arbitrary JSON", "NotFoundError")
@@ -40,4 +42,4 @@ def scaled(weight: float, **overrides: Any) -> settings:
     Applied at import time, i.e. after pytest's ``--hypothesis-profile`` loaded the profile, so the soak
     profile scales every test up by the same factor.
     """
-    return settings(max_examples=max(1, int(settings.default.max_examples * weight)), **overrides)
+    return settings(max_examples=max(1, int(active_settings().max_examples * weight)), **overrides)

@@ -194,7 +194,7 @@ class _CompatMany:
 
 _ORIGINAL_MANY: Any = _conjecture_utils.many
 if not hasattr(_ORIGINAL_MANY, "more"):
-    _hjs_from_schema.cu = SimpleNamespace(many=_CompatMany)
+    _hjs_from_schema.cu = SimpleNamespace(many=_CompatMany)  # type: ignore[attr-defined,assignment]  # shim, see above
 
 
 def strategy_for(schema: dict[str, Any]) -> st.SearchStrategy[Any]:

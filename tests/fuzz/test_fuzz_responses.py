@@ -24,10 +24,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fuzz_figures import count, outcome, scaled, schema_bodies
 from hypothesis import given
 from hypothesis import strategies as st
-from openapi_jsonschema import component_schema, response_schema, strategy_for
 from sailpoint_sim_client.models import ServiceDeskIntegrationDto
 
 from sailpoint_sim import (
@@ -45,6 +43,9 @@ from sailpoint_sim import (
     UnexpectedStatusError,
 )
 from sailpoint_sim._errors import one_line
+
+from .fuzz_figures import count, outcome, scaled, schema_bodies
+from .openapi_jsonschema import component_schema, response_schema, strategy_for
 
 pytestmark = pytest.mark.soak
 
@@ -140,7 +141,7 @@ def _close_loop() -> Iterator[None]:
 def call(kind: str, method: str, handler: Callable[[httpx.Request], httpx.Response], **auth: str) -> Any:
     """Call ``method`` on a fresh ``kind`` client whose transport is ``handler``."""
     args = ENDPOINTS[method][0]
-    credentials = auth or {"access_token": TOKEN}
+    credentials: dict[str, Any] = auth or {"access_token": TOKEN}
     if kind == "sync":
         http = httpx.Client(transport=httpx.MockTransport(handler))
         with SimIntegrationsClient(BASE_URL, **credentials, http_client=http, retry=_policy()) as client:

@@ -18,11 +18,19 @@ import json
 from typing import Any
 
 import pytest
-from fuzz_figures import count, scaled, schema_bodies
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
-from openapi_jsonschema import (
+from sailpoint_sim_client.models import (
+    ErrorResponseDto,
+    ServiceDeskIntegrationDto,
+    SimIntegrationDetails,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
+
+from .fuzz_figures import count, scaled, schema_bodies
+from .openapi_jsonschema import (
     SAILPOINT_DATE_TIME,
     component_schema,
     load_spec,
@@ -31,13 +39,6 @@ from openapi_jsonschema import (
     sailpoint_datetimes,
     strategy_for,
     to_json_schema,
-)
-from sailpoint_sim_client.models import (
-    ErrorResponseDto,
-    ServiceDeskIntegrationDto,
-    SimIntegrationDetails,
-    TooManyRequestsError,
-    UnauthorizedError,
 )
 
 pytestmark = pytest.mark.soak
@@ -122,7 +123,7 @@ def test_sailpoint_timestamps_have_the_documented_shape(value: str) -> None:
 # --------------------------------------------------------------------------------------------------
 # Round trips, one per response schema (and the request schema the facade builds from a response).
 
-SCHEMAS: dict[str, Any] = {}
+SCHEMAS: dict[str, dict[str, Any]] = {}
 
 
 def _schema(name: str) -> dict[str, Any]:

@@ -8,7 +8,6 @@ tree: generate.py finds its root from its own location, so the copy checks itsel
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -22,6 +21,8 @@ from types import ModuleType
 
 import pytest
 import yaml
+
+from tests.support.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "sailpoint_sim_client"
@@ -121,11 +122,7 @@ def checks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Com
 @pytest.fixture(scope="module")
 def generate() -> ModuleType:
     """scripts/generate.py, loaded as a module under a private name."""
-    spec = importlib.util.spec_from_file_location("sim_generate_under_test", ROOT / "scripts" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("generate.py", "sim_generate_under_test")
 
 
 def test_committed_tree_is_up_to_date(checks: dict[str, subprocess.CompletedProcess[str]]) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reliability_figures import MATRIX, OTHER
+
+from .reliability_figures import MATRIX, OTHER
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -29,7 +29,6 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability_figures import MATRIX
 
 from sailpoint_sim import (
     APIConnectionError,
@@ -43,6 +42,8 @@ from sailpoint_sim import (
     UnreadableResponseError,
 )
 from sailpoint_sim.testing import FakeServer, FakeSimService
+
+from .reliability_figures import MATRIX
 
 IN_PROCESS_BASE = "https://acme.api.identitynow.com"
 HUGE = 4 * 1024 * 1024

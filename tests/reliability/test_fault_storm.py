@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-from reliability_figures import OTHER
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -34,13 +33,16 @@ from sailpoint_sim import (
 )
 from sailpoint_sim import patch as jp
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.profiles import active_settings
+
+from .reliability_figures import OTHER
 
 pytestmark = pytest.mark.soak
 
 TOKEN = "storm-token"
 WORKERS = 8
 # ci profile (500 examples) -> 25 lifecycles per worker; soak (10 000) -> 500.
-LIFECYCLES = max(4, settings.default.max_examples // 20)
+LIFECYCLES = max(4, active_settings().max_examples // 20)
 OPERATIONS = [
     "createSIMIntegration",
     "getSIMIntegration",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from security_figures import OTHER_FIGURES
+
+from .security_figures import OTHER_FIGURES
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

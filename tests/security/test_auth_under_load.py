@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from security_figures import OTHER_FIGURES
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -27,6 +26,8 @@ from sailpoint_sim import (
     SimIntegrationsClient,
 )
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeServer, FakeSimService
+
+from .security_figures import OTHER_FIGURES
 
 WORKERS = 50
 # Lifetime of the first token in the client-side expiry tests: long enough that a loaded machine still

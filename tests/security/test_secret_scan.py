@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from security_figures import OTHER_FIGURES
 
 from sailpoint_sim import (
     AsyncSimIntegrationsClient,
@@ -35,6 +34,9 @@ from sailpoint_sim import (
 from sailpoint_sim import patch as jp
 from sailpoint_sim._cli import main as cli_main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import _tokens as fake_tokens
+
+from .security_figures import OTHER_FIGURES
 
 CLIENT_ID = "scan-client-id"
 CLIENT_SECRET = "cs-KNOWN-secret-5f3a9e0b7c"
@@ -112,17 +114,16 @@ class Scan:
 def scan(monkeypatch: pytest.MonkeyPatch) -> Iterator[Scan]:
     """A Scan wired to the root logger at DEBUG and to the fake's token factory."""
     result = Scan()
-    original = FakeSimService.__dict__.get("_make_token")
     # Every token the fake issues is recorded, so the scan knows each one; fail loudly if that hook moved.
-    assert isinstance(original, staticmethod), "FakeSimService._make_token is no longer a staticmethod"
-    make = original.__func__
+    make = getattr(fake_tokens, "make_token", None)
+    assert callable(make), "sailpoint_sim.testing._tokens.make_token (the fake's token factory) moved"
 
     def recording(*args: Any) -> str:
         token: str = make(*args)
         result.issued.append(token)
         return token
 
-    monkeypatch.setattr(FakeSimService, "_make_token", staticmethod(recording))
+    monkeypatch.setattr(fake_tokens, "make_token", recording)
     handler = result.log
     root = logging.getLogger()
     saved = (
@@ -165,9 +166,10 @@ def exercise_sync(scan: Scan, fake: FakeSimService, url: str, **credentials: Any
     with SimIntegrationsClient(url, **credentials, retry=no_wait()) as client:
         scan.see("sync client", client, client.auth, client.retry)
         first = client.list()[0]
-        assert first.id is not None
+        assert isinstance(first.id, str)
         created = client.create({"name": "scan", "attributes": {"password": "not-a-secret"}})
-        assert created.id is not None
+        assert isinstance(created.id, str)
+        ident = created.id  # narrowed to str for the lambdas below
         scan.see("sync results", first, created)
         client.update(created.id, details_from(client.get(created.id)))
         client.patch(created.id, [jp.add("/description", "d")])
@@ -183,10 +185,10 @@ def exercise_sync(scan: Scan, fake: FakeSimService, url: str, **credentials: Any
         fake.inject("reset", operation="createSIMIntegration")
         scan.expect_error("sync reset", lambda: client.create({"name": "x"}))
         fake.inject("truncated_json", operation="getSIMIntegration")
-        scan.expect_error("sync truncated", lambda: client.get(created.id))
+        scan.expect_error("sync truncated", lambda: client.get(ident))
         fake.inject(status=500, operation="deleteSIMIntegration", when="after")
-        scan.expect_error("sync 500", lambda: client.delete(created.id))
-        scan.expect_error("sync bad input", lambda: client.patch(created.id, [{"op": "nope", "path": "x"}]))
+        scan.expect_error("sync 500", lambda: client.delete(ident))
+        scan.expect_error("sync bad input", lambda: client.patch(ident, [{"op": "nope", "path": "x"}]))
 
 
 async def exercise_async(scan: Scan, fake: FakeSimService, url: str, **credentials: Any) -> None:
@@ -194,7 +196,7 @@ async def exercise_async(scan: Scan, fake: FakeSimService, url: str, **credentia
     async with AsyncSimIntegrationsClient(url, **credentials, retry=no_wait()) as client:
         scan.see("async client", client, client.auth, client.retry)
         created = await client.create({"name": "scan-async"})
-        assert created.id is not None
+        assert isinstance(created.id, str)
         await client.update(created.id, details_from(await client.get(created.id)))
         await client.patch(created.id, [jp.add("/description", "d")])
         await client.patch_before_provisioning_rule(created.id, [jp.add("/name", "rule")])
@@ -225,7 +227,7 @@ def test_no_secret_anywhere(
 ) -> None:
     fake, server = served
     url = server.url
-    cc = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    cc: dict[str, Any] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     scan.see("fake", fake, server)
 
     # Both clients, both kinds of credentials.

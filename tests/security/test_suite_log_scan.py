@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from suite_log_scan import FAKE_TOKEN_PREFIX, SecretScanHandler
 
 from sailpoint_sim.testing import DEFAULT_CLIENT_SECRET, FakeSimService
+from tests.suite_log_scan import FAKE_TOKEN_PREFIX, SecretScanHandler
 
 
 def _record(message: str, *args: object) -> logging.LogRecord:

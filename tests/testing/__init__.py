@@ -1,0 +1,1 @@
+"""The fake service and the pytest plugin for its users."""

@@ -177,7 +177,7 @@ def test_create_assigns_id_and_timestamps_and_keeps_every_field(api: Api) -> Non
         "attributes": None,
         "undeclared": {"nested": [1, 2.5, None]},
     }
-    created = api.create(sent)
+    created = api.create(dict(sent))
     assert HEX32.match(str(created["id"]))
     assert created["id"] != "id12345"
     assert STAMP.match(str(created["created"]))

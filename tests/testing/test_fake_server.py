@@ -10,6 +10,9 @@ import httpx
 import pytest
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.threads import run_in_threads
+
+from .fake_support import GOOD_FORM
 
 from .fake_support import GOOD_FORM
 
@@ -110,11 +113,7 @@ def test_many_concurrent_connections_with_latency(server: FakeServer, fake: Fake
                 with lock:
                     results.append(status)
 
-    threads = [threading.Thread(target=work) for _ in range(40)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads([work] * 40)
     assert results == [200] * 120
 
 

@@ -58,7 +58,7 @@ class _FrozenClock:
 
         class FrozenDatetime(_dt.datetime):
             @classmethod
-            def now(cls, tz: _dt.tzinfo | None = None) -> FrozenDatetime:  # type: ignore[override]
+            def now(cls, tz: _dt.tzinfo | None = None) -> FrozenDatetime:
                 return cls.fromtimestamp(frozen.timestamp(), tz)
 
         self.module = types.SimpleNamespace(datetime=FrozenDatetime, UTC=UTC, timedelta=_dt.timedelta)

@@ -46,7 +46,7 @@ async def test_the_async_client(
     sim_fake: FakeSimService, sim_async_client: AsyncSimIntegrationsClient
 ) -> None:
     listed = await sim_async_client.list()
-    assert sorted(item.id for item in listed) == sorted(sim_fake.integrations)
+    assert sorted(str(item.id) for item in listed) == sorted(sim_fake.integrations)
 
 
 @pytest.mark.sim_fake(seed=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -61,7 +62,7 @@ def server(fake: FakeSimService) -> Iterator[FakeServer]:
 
 @schema.parametrize()
 @settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-def test_fake_conforms_to_the_fragment(case: schemathesis.Case, server: FakeServer) -> None:
+def test_fake_conforms_to_the_fragment(case: schemathesis.Case[Any], server: FakeServer) -> None:
     case.call_and_validate(
         base_url=f"{server.url}/v2025",
         headers={"Authorization": f"Bearer {TOKEN}"},
@@ -86,7 +87,7 @@ def test_fake_conforms_across_linked_calls(fake: FakeSimService, server: FakeSer
         def teardown(self) -> None:
             applied.update(write.operation for write in fake.writes)
 
-        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, object]:
             return {"base_url": base_url, "headers": {"Authorization": f"Bearer {TOKEN}"}, "timeout": 30}
 
     Workflow.run(

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.transport import Response
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
 
@@ -120,7 +120,7 @@ def server(fake: FakeSimService) -> Iterator[FakeServer]:
         yield running
 
 
-def _messages(response: httpx.Response) -> list[str]:
+def _messages(response: Response) -> list[str]:
     try:
         body: Any = response.json()
     except ValueError:
@@ -128,7 +128,7 @@ def _messages(response: httpx.Response) -> list[str]:
     return [m.get("text", "") for m in body.get("messages", [])] if isinstance(body, dict) else []
 
 
-def unsettled(group: FailureGroup, response: httpx.Response) -> list[str]:
+def unsettled(group: FailureGroup, response: Response) -> list[str]:
     """The failures of ``group`` that no settled difference explains."""
     left = []
     for failure in group.exceptions:
@@ -153,7 +153,7 @@ def unsettled(group: FailureGroup, response: httpx.Response) -> list[str]:
 @schema.parametrize()
 @settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_upstream_spec_finds_no_500_and_nothing_unsettled(
-    case: schemathesis.Case, server: FakeServer
+    case: schemathesis.Case[Any], server: FakeServer
 ) -> None:
     response = case.call(base_url=f"{server.url}/v2025", headers=HEADERS, timeout=30)
     assert response.status_code < 500, (case.method, case.path, response.text[:500])
@@ -168,7 +168,7 @@ def test_the_classification_lets_nothing_else_through(fake: FakeSimService, serv
     """Control: an off-spec answer (an undocumented status, a wrongly typed field) is not explained away."""
     case = schema["/sim-integrations"]["GET"].Case(headers={"X-SailPoint-Experimental": "true"})
     for fault in ({"status": 418}, {"status": 200, "body": [{"name": "x", "description": 5}]}):
-        fake.inject(**fault)  # type: ignore[arg-type]
+        fake.inject(**fault)
         response = case.call(base_url=f"{server.url}/v2025", headers=HEADERS, timeout=30)
         with pytest.raises(FailureGroup) as caught:
             case.validate_response(response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -41,7 +42,7 @@ SAILPOINT_ERROR = {
 
 def _reply(
     status: int, body: Any = None, *, content: bytes | None = None, headers: dict[str, str] | None = None
-):  # type: ignore[no-untyped-def]
+) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         if content is not None:
             return httpx.Response(status, content=content, headers=headers)

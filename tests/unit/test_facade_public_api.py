@@ -76,6 +76,16 @@ def test_patch_module_helpers() -> None:
         assert callable(getattr(sailpoint_sim.patch, name))
 
 
+def test_patch_is_a_public_module_holding_only_what_users_call() -> None:
+    # It used to be the private _patch re-exported: dir() showed math, enum, wire_body, _check_json...
+    assert sailpoint_sim.patch.__name__ == "sailpoint_sim.patch"
+    # (pytest's assertion rewriting adds "@py_builtins" to every module of an installed plugin's package.)
+    public = {name for name in dir(sailpoint_sim.patch) if name.isidentifier() and not name.startswith("_")}
+    assert public == {"PatchFormat", "add", "copy", "move", "remove", "replace", "test"}
+    assert set(sailpoint_sim.patch.__all__) == public
+    assert sailpoint_sim.patch.PatchFormat is sailpoint_sim.PatchFormat
+
+
 def test_exception_tree() -> None:
     for cls in (
         ConfigurationError,

@@ -96,7 +96,11 @@ async def test_token_endpoint_failures_do_not_leak(
     ]
     texts: list[str] = []
     for body in bodies:
-        api = api_factory(Recorder(token=lambda request, body=body: body))
+
+        def answer(request: httpx.Request, body: httpx.Response = body) -> httpx.Response:
+            return body
+
+        api = api_factory(Recorder(token=answer))
         with pytest.raises(SailPointError) as info:
             await api("get", "x")
         texts += [str(info.value), repr(info.value), repr(vars(info.value))]
@@ -165,7 +169,9 @@ async def test_logging_content(api_factory: ApiFactory, caplog: pytest.LogCaptur
     assert f"GET {url} -> 503 (attempt 1/3, trackingId none)" in debug
     # Each attempt's record carries SailPoint's tracking id (from the body here), as text and as data.
     assert f"GET {url} -> 404 (attempt 2/3, trackingId track-42)" in debug
-    assert [r.tracking_id for r in ours if r.getMessage().startswith(f"GET {url} -> 404")] == ["track-42"]
+    assert [vars(r)["tracking_id"] for r in ours if r.getMessage().startswith(f"GET {url} -> 404")] == [
+        "track-42"
+    ]
     assert (
         len(warnings) == 1
         and "retrying in 0.50 s" in warnings[0]

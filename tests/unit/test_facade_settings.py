@@ -10,35 +10,14 @@ import httpx
 import pytest
 
 from sailpoint_sim import (
-    AsyncSimIntegrationsClient,
     ConfigurationError,
     Layout,
-    SimIntegrationsClient,
     patch,
 )
 
 from .helpers import BASE, INTEGRATION, ApiFactory, Recorder
 
-CLIENTS = [SimIntegrationsClient, AsyncSimIntegrationsClient]
-ENV_VARS = (
-    "SAIL_BASE_URL",
-    "SAIL_CLIENT_ID",
-    "SAIL_CLIENT_SECRET",
-    "SAIL_ACCESS_TOKEN",
-    "SAIL_API_VERSION",
-    "SAIL_SIM_LAYOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(params=CLIENTS, ids=["sync", "async"])
-def cls(request: pytest.FixtureRequest) -> Any:
-    return request.param
+pytestmark = pytest.mark.usefixtures("no_sail_env")
 
 
 # -- timeouts -------------------------------------------------------------------------------------------
@@ -69,7 +48,7 @@ def test_unusable_timeouts_are_refused_at_construction(cls: Any, timeout: object
 @pytest.mark.parametrize(
     "timeout", [0.5, 30, None, httpx.Timeout(None), httpx.Timeout(5.0, connect=None)], ids=repr
 )
-def test_usable_timeouts_are_kept(cls: Any, timeout: object) -> None:
+def test_usable_timeouts_are_kept(cls: Any, timeout: Any) -> None:
     client = cls(BASE, access_token="t", timeout=timeout)
     assert client.timeout == (timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout))
 

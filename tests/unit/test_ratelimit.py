@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from sailpoint_sim import DEFAULT_RATE_LIMIT, ConfigurationError, RateLimit
 from sailpoint_sim._ratelimit import LONGEST_WINDOW, Pacer
+from tests.support.threads import run_in_threads
 
 
 class Clock:
@@ -174,11 +175,7 @@ def test_threads_share_one_window() -> None:
         with lock:
             waits.append(wait)
 
-    threads = [threading.Thread(target=reserve) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads([reserve] * 50)
     # 50 requests at 10 per window: 10 now, 10 after each of the next four windows.
     assert sorted(round(w, 6) for w in waits) == sorted(
         round(n * 1.02, 6) for n in range(5) for _ in range(10)

@@ -9,7 +9,6 @@ environment a host project promises the copy, built offline from the packages al
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from types import ModuleType
 import pytest
 from packaging.requirements import Requirement
 
+from tests.support.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "vendor.py"
 RUNTIME_DISTRIBUTIONS = ("httpx", "attrs")
@@ -31,12 +32,7 @@ RunVendor = Callable[..., subprocess.CompletedProcess[str]]
 @pytest.fixture(scope="session")
 def vendor_module() -> ModuleType:
     """scripts/vendor.py imported as a module (it is a script, not part of a package)."""
-    spec = importlib.util.spec_from_file_location("vendor_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["vendor_script"] = module  # dataclasses look their module up while being created
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT.name, "vendor_script")
 
 
 @pytest.fixture

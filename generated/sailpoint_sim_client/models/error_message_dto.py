@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.locale_origin import LocaleOrigin
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="ErrorMessageDto")
 
@@ -65,6 +65,8 @@ class ErrorMessageDto:
         locale_origin = _parse_locale_origin(d.pop("localeOrigin", UNSET))
 
         text = d.pop("text", UNSET)
+        if not isinstance(text, str) and text is not UNSET:
+            raise wrong_type("text", "a string", text)
 
         error_message_dto = cls(
             locale=locale,
@@ -99,7 +101,9 @@ def _parse_locale(data: object) -> None | str | Unset:
         return data
     if isinstance(data, Unset):
         return data
-    return cast(None | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("locale", "a string or null", data)
 
 
 def _parse_locale_origin(data: object) -> LocaleOrigin | None | str | Unset:
@@ -111,4 +115,6 @@ def _parse_locale_origin(data: object) -> LocaleOrigin | None | str | Unset:
         locale_origin_type_0 = LocaleOrigin._value2member_map_.get(data)
         if locale_origin_type_0 is not None:
             return cast(LocaleOrigin, locale_origin_type_0)
-    return cast(LocaleOrigin | None | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("localeOrigin", "a string or null", data)

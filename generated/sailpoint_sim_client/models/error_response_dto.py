@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_message_dto import ErrorMessageDto
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="ErrorResponseDto")
 
@@ -66,8 +66,12 @@ class ErrorResponseDto:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         detail_code = d.pop("detailCode", UNSET)
+        if not isinstance(detail_code, str) and detail_code is not UNSET:
+            raise wrong_type("detailCode", "a string", detail_code)
 
         tracking_id = d.pop("trackingId", UNSET)
+        if not isinstance(tracking_id, str) and tracking_id is not UNSET:
+            raise wrong_type("trackingId", "a string", tracking_id)
 
         _messages = d.pop("messages", UNSET)
         messages: list[ErrorMessageDto] | Unset = UNSET

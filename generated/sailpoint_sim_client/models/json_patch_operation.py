@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.json_patch_operation_op import JsonPatchOperationOp
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="JsonPatchOperation")
 
@@ -59,8 +59,12 @@ class JsonPatchOperation:
         op = JsonPatchOperationOp(d.pop("op"))
 
         path = d.pop("path")
+        if not isinstance(path, str):
+            raise wrong_type("path", "a string", path)
 
         from_ = d.pop("from", UNSET)
+        if not isinstance(from_, str) and from_ is not UNSET:
+            raise wrong_type("from", "a string", from_)
 
         value = d.pop("value", UNSET)
 

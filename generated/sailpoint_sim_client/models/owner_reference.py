@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.dto_type import DtoType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="OwnerReference")
 
@@ -59,8 +59,12 @@ class OwnerReference:
         type_ = _parse_type_(d.pop("type", UNSET))
 
         id = d.pop("id", UNSET)
+        if not isinstance(id, str) and id is not UNSET:
+            raise wrong_type("id", "a string", id)
 
         name = d.pop("name", UNSET)
+        if not isinstance(name, str) and name is not UNSET:
+            raise wrong_type("name", "a string", name)
 
         owner_reference = cls(
             type_=type_,
@@ -97,4 +101,6 @@ def _parse_type_(data: object) -> DtoType | str | Unset:
         componentsschemas_dto_type_value_type_0 = DtoType._value2member_map_.get(data)
         if componentsschemas_dto_type_value_type_0 is not None:
             return cast(DtoType, componentsschemas_dto_type_value_type_0)
-    return cast(DtoType | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("type", "a string", data)

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="PlanInitializerScript")
 
@@ -37,6 +37,8 @@ class PlanInitializerScript:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         source = d.pop("source", UNSET)
+        if not isinstance(source, str) and source is not UNSET:
+            raise wrong_type("source", "a string", source)
 
         plan_initializer_script = cls(
             source=source,

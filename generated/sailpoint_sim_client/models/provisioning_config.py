@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.plan_initializer_script import PlanInitializerScript
 from ..models.source_reference import SourceReference
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="ProvisioningConfig")
 
@@ -77,6 +77,8 @@ class ProvisioningConfig:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         universal_manager = d.pop("universalManager", UNSET)
+        if not isinstance(universal_manager, bool) and universal_manager is not UNSET:
+            raise wrong_type("universalManager", "a boolean", universal_manager)
 
         _managed_resource_refs = d.pop("managedResourceRefs", UNSET)
         managed_resource_refs: list[SourceReference] | Unset = UNSET
@@ -90,8 +92,14 @@ class ProvisioningConfig:
         plan_initializer_script = _parse_plan_initializer_script(d.pop("planInitializerScript", UNSET))
 
         no_provisioning_requests = d.pop("noProvisioningRequests", UNSET)
+        if not isinstance(no_provisioning_requests, bool) and no_provisioning_requests is not UNSET:
+            raise wrong_type("noProvisioningRequests", "a boolean", no_provisioning_requests)
 
         provisioning_request_expiration = d.pop("provisioningRequestExpiration", UNSET)
+        if (
+            not isinstance(provisioning_request_expiration, int) or isinstance(provisioning_request_expiration, bool)
+        ) and provisioning_request_expiration is not UNSET:
+            raise wrong_type("provisioningRequestExpiration", "an integer", provisioning_request_expiration)
 
         provisioning_config = cls(
             universal_manager=universal_manager,
@@ -136,4 +144,4 @@ def _parse_plan_initializer_script(data: object) -> None | PlanInitializerScript
         return componentsschemas_plan_initializer_script_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PlanInitializerScript | Unset, data)
+    raise wrong_type("planInitializerScript", "an object or null", data)

@@ -14,7 +14,7 @@ from ..models.owner_reference import OwnerReference
 from ..models.provisioning_config import ProvisioningConfig
 from ..models.request_template import RequestTemplate
 from ..models.status_map import StatusMap
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset, format_datetime, wrong_type
 
 T = TypeVar("T", bound="ServiceDeskIntegrationDto")
 
@@ -184,6 +184,8 @@ class ServiceDeskIntegrationDto:
         name = _parse_name(d.pop("name"))
 
         id = d.pop("id", UNSET)
+        if not isinstance(id, str) and id is not UNSET:
+            raise wrong_type("id", "a string", id)
 
         _created = d.pop("created", UNSET)
         created: datetime.datetime | Unset
@@ -200,8 +202,12 @@ class ServiceDeskIntegrationDto:
             modified = datetime.datetime.fromisoformat(_modified)
 
         description = d.pop("description", UNSET)
+        if not isinstance(description, str) and description is not UNSET:
+            raise wrong_type("description", "a string", description)
 
         type_ = d.pop("type", UNSET)
+        if not isinstance(type_, str) and type_ is not UNSET:
+            raise wrong_type("type", "a string", type_)
 
         _owner_ref = d.pop("ownerRef", UNSET)
         owner_ref: OwnerReference | Unset
@@ -219,7 +225,16 @@ class ServiceDeskIntegrationDto:
 
         cluster = _parse_cluster(d.pop("cluster", UNSET))
 
-        managed_sources = cast(list[str], d.pop("managedSources", UNSET))
+        _managed_sources = d.pop("managedSources", UNSET)
+        if _managed_sources is not UNSET:
+            if not isinstance(_managed_sources, list):
+                raise wrong_type("managedSources", "an array of strings", _managed_sources)
+            try:
+                "".join(_managed_sources)
+            except TypeError:
+                raise wrong_type("managedSources", "an array of strings", _managed_sources) from None
+
+        managed_sources = cast(list[str], _managed_sources)
 
         _provisioning_config = d.pop("provisioningConfig", UNSET)
         provisioning_config: ProvisioningConfig | Unset
@@ -230,7 +245,16 @@ class ServiceDeskIntegrationDto:
 
         attributes = _parse_attributes(d.pop("attributes", UNSET))
 
-        sources = cast(list[str], d.pop("sources", UNSET))
+        _sources = d.pop("sources", UNSET)
+        if _sources is not UNSET:
+            if not isinstance(_sources, list):
+                raise wrong_type("sources", "an array of strings", _sources)
+            try:
+                "".join(_sources)
+            except TypeError:
+                raise wrong_type("sources", "an array of strings", _sources) from None
+
+        sources = cast(list[str], _sources)
 
         status_map = _parse_status_map(d.pop("statusMap", UNSET))
 
@@ -287,7 +311,9 @@ class ServiceDeskIntegrationDto:
 def _parse_name(data: object) -> None | str:
     if data is None:
         return data
-    return cast(None | str, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("name", "a string or null", data)
 
 
 def _parse_cluster(data: object) -> None | str | Unset:
@@ -295,7 +321,9 @@ def _parse_cluster(data: object) -> None | str | Unset:
         return data
     if isinstance(data, Unset):
         return data
-    return cast(None | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("cluster", "a string or null", data)
 
 
 def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
@@ -311,7 +339,9 @@ def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
         return componentsschemas_flexible_attributes_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AttributesMap | None | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("attributes", "a string or an object or null", data)
 
 
 def _parse_status_map(data: object) -> StatusMap | str | Unset:
@@ -325,7 +355,9 @@ def _parse_status_map(data: object) -> StatusMap | str | Unset:
         return componentsschemas_flexible_status_map_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(StatusMap | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("statusMap", "a string or an object", data)
 
 
 def _parse_request(data: object) -> RequestTemplate | str | Unset:
@@ -339,4 +371,6 @@ def _parse_request(data: object) -> RequestTemplate | str | Unset:
         return componentsschemas_flexible_request_template_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(RequestTemplate | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("request", "a string or an object", data)

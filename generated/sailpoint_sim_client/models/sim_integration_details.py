@@ -11,7 +11,7 @@ from ..models.attributes_map import AttributesMap
 from ..models.before_provisioning_rule_ref import BeforeProvisioningRuleRef
 from ..models.request_template import RequestTemplate
 from ..models.status_map import StatusMap
-from ..types import UNSET, Unset, format_datetime
+from ..types import UNSET, Unset, format_datetime, wrong_type
 
 T = TypeVar("T", bound="SimIntegrationDetails")
 
@@ -147,6 +147,8 @@ class SimIntegrationDetails:
         name = _parse_name(d.pop("name"))
 
         id = d.pop("id", UNSET)
+        if not isinstance(id, str) and id is not UNSET:
+            raise wrong_type("id", "a string", id)
 
         _created = d.pop("created", UNSET)
         created: datetime.datetime | Unset
@@ -163,14 +165,29 @@ class SimIntegrationDetails:
             modified = datetime.datetime.fromisoformat(_modified)
 
         description = d.pop("description", UNSET)
+        if not isinstance(description, str) and description is not UNSET:
+            raise wrong_type("description", "a string", description)
 
         type_ = d.pop("type", UNSET)
+        if not isinstance(type_, str) and type_ is not UNSET:
+            raise wrong_type("type", "a string", type_)
 
         attributes = _parse_attributes(d.pop("attributes", UNSET))
 
-        sources = cast(list[str], d.pop("sources", UNSET))
+        _sources = d.pop("sources", UNSET)
+        if _sources is not UNSET:
+            if not isinstance(_sources, list):
+                raise wrong_type("sources", "an array of strings", _sources)
+            try:
+                "".join(_sources)
+            except TypeError:
+                raise wrong_type("sources", "an array of strings", _sources) from None
+
+        sources = cast(list[str], _sources)
 
         cluster = d.pop("cluster", UNSET)
+        if not isinstance(cluster, str) and cluster is not UNSET:
+            raise wrong_type("cluster", "a string", cluster)
 
         status_map = _parse_status_map(d.pop("statusMap", UNSET))
 
@@ -223,7 +240,9 @@ class SimIntegrationDetails:
 def _parse_name(data: object) -> None | str:
     if data is None:
         return data
-    return cast(None | str, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("name", "a string or null", data)
 
 
 def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
@@ -239,7 +258,9 @@ def _parse_attributes(data: object) -> AttributesMap | None | str | Unset:
         return componentsschemas_flexible_attributes_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AttributesMap | None | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("attributes", "a string or an object or null", data)
 
 
 def _parse_status_map(data: object) -> StatusMap | str | Unset:
@@ -253,7 +274,9 @@ def _parse_status_map(data: object) -> StatusMap | str | Unset:
         return componentsschemas_flexible_status_map_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(StatusMap | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("statusMap", "a string or an object", data)
 
 
 def _parse_request(data: object) -> RequestTemplate | str | Unset:
@@ -267,4 +290,6 @@ def _parse_request(data: object) -> RequestTemplate | str | Unset:
         return componentsschemas_flexible_request_template_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(RequestTemplate | str | Unset, data)
+    if isinstance(data, str):
+        return data
+    raise wrong_type("request", "a string or an object", data)

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="TooManyRequestsError")
 
@@ -37,6 +37,8 @@ class TooManyRequestsError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         message = d.pop("message", UNSET)
+        if not isinstance(message, str) and message is not UNSET:
+            raise wrong_type("message", "a string", message)
 
         too_many_requests_error = cls(
             message=message,

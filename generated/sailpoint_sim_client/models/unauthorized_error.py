@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, wrong_type
 
 T = TypeVar("T", bound="UnauthorizedError")
 
@@ -37,6 +37,8 @@ class UnauthorizedError:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         error = d.pop("error", UNSET)
+        if not isinstance(error, str) and error is not UNSET:
+            raise wrong_type("error", "a string", error)
 
         unauthorized_error = cls(
             error=error,

@@ -1,4 +1,8 @@
-"""``fake-server``: the fake SIM service of the ``testing`` extra, run on loopback from this tool."""
+"""``fake-server``: the fake SIM service of the ``testing`` extra, run on loopback from this tool.
+
+Its options are the fake's own (``testing.add_server_options``), exactly those of
+``python -m sailpoint_sim.testing``; the connection options of the other commands do not apply.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,22 @@ import argparse
 from pathlib import Path
 
 from ._command import Command, Context
-from ._exit import UsageError
+from ._exit import EXIT_OK, EXIT_USAGE, UsageError
+from ._parser import TAKES_ANY_ARGUMENTS
 
 __all__ = ["COMMANDS"]
 
 # The root of this package (the parent of `_cli`): scripts/vendor.py writes its marker there.
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _PACKAGE = __name__.rsplit(".", 2)[0]
+
+
+EPILOG = """\
+secrets:
+  The fake accepts the client id and secret of --client-id/--client-secret, or of SAIL_CLIENT_ID and
+  SAIL_CLIENT_SECRET: prefer the environment, since flags are visible to other users in `ps`.
+  Never expose the fake beyond loopback: its /__fake__/ endpoints need no authentication.
+"""
 
 
 def _missing_fake() -> str:
@@ -29,24 +42,30 @@ def _missing_fake() -> str:
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=0, help="port to bind on 127.0.0.1 (0: a free port)")
-    parser.add_argument("--seed", type=int, default=None, metavar="N", help="start with N integrations")
+    try:
+        from ..testing import add_server_options
+    except ImportError:
+        # A copy without the fake: take whatever options were meant for it, and say how to get it (_run).
+        parser.set_defaults(**{TAKES_ANY_ARGUMENTS: True})
+        return
+    # The fake's own option set, the same as `python -m <package>.testing`; it needs no extra to list them.
+    add_server_options(parser)
 
 
 def _run(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        # The fake's own entry point: it prints the address, then serves until SIGTERM or SIGINT.
-        from ..testing.__main__ import main as fake_main
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{_PACKAGE}.testing":
-            raise UsageError(_missing_fake()) from None
-        raise UsageError(str(exc)) from None  # the fake's dependency: its message is the install hint
+        from ..testing import run_server
+    except ImportError:
+        raise UsageError(_missing_fake()) from None
+    try:
+        # Prints the address on stdout, then serves until SIGTERM or SIGINT.
+        status = run_server(args, out=ctx.out)
     except ImportError as exc:
+        # The fake's dependency (jsonpatch) is missing: its message is the one-line install hint.
         raise UsageError(str(exc)) from None
-    argv = ["--port", str(args.port)]
-    if args.seed:
-        argv += ["--seed", str(args.seed)]
-    return fake_main(argv)
+    # The fake's 1 means the address could not be bound (said on stderr): a bad --host/--port, so a
+    # usage error here, since this tool's 1 means a bug of its own.
+    return EXIT_OK if status == 0 else EXIT_USAGE
 
 
 COMMANDS = (
@@ -56,5 +75,7 @@ COMMANDS = (
         "prints its address, serves until interrupted.",
         _run,
         _arguments,
+        epilog=EPILOG,
+        connection_options=False,  # it serves; --base-url, --timeout and the like do not apply
     ),
 )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import _patch as patch
+from .. import patch
 from ._exit import UsageError
 
 __all__ = ["PatchOperationAction", "patch_operations", "read_details"]

@@ -17,7 +17,10 @@ from .._version import __version__
 from ._command import Command
 from ._exit import EXIT_CODES_HELP, EXIT_USAGE
 
-__all__ = ["PROG", "CliParser", "UsageExit", "add_connection_options", "build_parser"]
+__all__ = ["PROG", "TAKES_ANY_ARGUMENTS", "CliParser", "UsageExit", "add_connection_options", "build_parser"]
+
+# A subparser default: the command takes any further arguments itself (they are in `extras`), unchecked.
+TAKES_ANY_ARGUMENTS = "_takes_any_arguments"
 
 # The console script's name; a vendored copy (`python -m acme_sim`) names itself after its package,
 # the parent of this `_cli` package.
@@ -80,7 +83,9 @@ class CliParser(argparse.ArgumentParser):
         """Parse ``argv``; a bad command line raises ``UsageExit`` whose message holds no value from it."""
         try:
             namespace, extras = self.parse_known_args(list(argv))
-            if extras:
+            if getattr(namespace, TAKES_ANY_ARGUMENTS, False):
+                namespace.extras = extras
+            elif extras:
                 self.error(_unrecognized(extras))
             return namespace
         except UsageExit as exc:
@@ -251,7 +256,9 @@ def build_parser(commands: Sequence[Command]) -> CliParser:
             allow_abbrev=False,
             help=command.help,
             description=command.help,
-            epilog=(command.epilog + "\n" if command.epilog else "") + EPILOG,
+            # The notes on connection settings only where those options apply.
+            epilog=(command.epilog + "\n" if command.epilog else "")
+            + (EPILOG if command.connection_options else EXIT_CODES_HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if command.connection_options:

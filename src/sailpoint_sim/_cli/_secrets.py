@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .._redact import LOG_FILTER_MIN_LENGTH, redact_text
+
 __all__ = ["SECRET_ENV", "SECRET_OPTIONS", "Redactor"]
 
 # Environment variables whose values are secrets: never echoed, whatever the error.
@@ -24,10 +26,10 @@ class Redactor:
         secrets = {os.environ.get(name) for name in SECRET_ENV}
         if args is not None:
             secrets.update(getattr(args, name, None) for name in SECRET_OPTIONS)
-        # Longest first, so that a secret containing another is removed whole.
-        self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        # Like the library's log filter, it sees text it did not build: a secret of a few characters would
+        # mask ordinary words ("b" in "base_url"). Errors that quote a secret mask it themselves.
+        self._secrets = [secret for secret in secrets if secret and len(secret) >= LOG_FILTER_MIN_LENGTH]
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
+        # The project's one redactor: the mask `***`, and the JSON-escaped and percent-encoded forms too.
+        return redact_text(text, self._secrets)

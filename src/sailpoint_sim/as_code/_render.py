@@ -85,7 +85,7 @@ def render_report(report: ApplyReport) -> str:
     lines = []
     for outcome in report.outcomes:
         item = outcome.integration
-        line = f"  {outcome.status}: {item.action} {shown(item.name)}"
+        line = f"  {outcome.status.replace('_', ' ')}: {item.action} {shown(item.name)}"
         if outcome.id is not None:
             line += f" (id {outcome.id})"
         if outcome.status == "failed":

@@ -1,0 +1,1 @@
+"""The project's test suites, one package per folder (imports between them read ``from tests.support import ...``)."""

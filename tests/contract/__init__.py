@@ -1,0 +1,1 @@
+"""Contract tests: the spec, its examples and the generated models agree."""

@@ -1,0 +1,1 @@
+"""The README's commands and samples stay runnable and true."""

@@ -1,0 +1,1 @@
+"""Property-based fuzzing of the client's decoding and round trips."""

@@ -1,0 +1,1 @@
+"""The generator, its templates and ``make check-generated``."""

@@ -1,0 +1,1 @@
+"""The built distributions: contents, metadata, extras."""

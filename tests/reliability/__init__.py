@@ -1,0 +1,1 @@
+"""Fault matrices and storms against the fake: retries, deadlines, data safety."""

@@ -1,0 +1,1 @@
+"""Secrets never leak; hostile input is refused."""

@@ -1,0 +1,98 @@
+"""RetryPolicy defaults and limits found untested by mutation testing (issue 15)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from sailpoint_sim import ConfigurationError, RetryPolicy, _retry
+
+
+def test_documented_defaults() -> None:
+    policy = RetryPolicy()
+    assert policy.max_attempts == 3 and policy.max_retries == 2
+    assert (policy.backoff_initial, policy.backoff_max, policy.retry_after_max) == (0.5, 8.0, 60.0)
+    assert policy.jitter is True
+    assert policy.sleep is time.sleep
+    assert policy.clock is time.time
+    assert repr(policy) == (
+        "RetryPolicy(max_attempts=3, backoff_initial=0.5, backoff_max=8.0, retry_after_max=60.0, jitter=True)"
+    )
+
+
+def test_default_jitter_draws_from_random_and_shortens_by_at_most_a_quarter() -> None:
+    policy = RetryPolicy()
+    for _ in range(50):
+        assert 0.375 <= policy.backoff(1) <= 0.5
+    assert 0.0 <= policy.random() < 1.0
+
+
+@pytest.mark.parametrize(("draw", "expected"), [(0.0, 2.0), (0.5, 1.75), (0.999, 1.5005)])
+def test_jitter_takes_up_to_a_quarter_off(draw: float, expected: float) -> None:
+    policy = RetryPolicy(backoff_initial=1.0, random=lambda: draw)
+    assert policy.backoff(2) == pytest.approx(expected)
+
+
+def test_backoff_doubles_then_caps() -> None:
+    policy = RetryPolicy(backoff_initial=0.5, backoff_max=3.0, jitter=False)
+    assert [policy.backoff(n) for n in (1, 2, 3, 4, 5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_max_retries_is_max_attempts_minus_one() -> None:
+    assert RetryPolicy(max_retries=0).max_attempts == 1
+    assert RetryPolicy(max_retries=4).max_attempts == 5
+    assert RetryPolicy(max_attempts=4, max_retries=3).max_attempts == 4
+    assert RetryPolicy(max_attempts=1).max_retries == 0
+
+
+def test_contradicting_max_attempts_and_max_retries_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match=r"^give max_attempts or max_retries, not both$"):
+        RetryPolicy(max_attempts=3, max_retries=3)
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, False, "3", 2.0, None])
+def test_bad_max_attempts_are_refused(bad: Any) -> None:
+    if bad is None:
+        bad_kwargs: dict[str, Any] = {"max_retries": -1}
+    else:
+        bad_kwargs = {"max_attempts": bad}
+    with pytest.raises(ConfigurationError, match=r"^max_attempts must be an int >= 1 \(max_retries >= 0\)$"):
+        RetryPolicy(**bad_kwargs)
+
+
+@pytest.mark.parametrize("name", ["backoff_initial", "backoff_max", "retry_after_max"])
+@pytest.mark.parametrize("bad", [-0.001, -1, True, False, "1", None, float("nan")])
+def test_bad_numbers_are_refused_by_name(name: str, bad: Any) -> None:
+    with pytest.raises(ConfigurationError, match=rf"^{name} must be a number >= 0$"):
+        RetryPolicy(**{name: bad})
+
+
+@pytest.mark.parametrize("name", ["backoff_initial", "backoff_max", "retry_after_max"])
+def test_zero_and_ints_are_accepted_and_stored_as_floats(name: str) -> None:
+    zero: dict[str, Any] = {name: 0}
+    two: dict[str, Any] = {name: 2}
+    assert getattr(RetryPolicy(**zero), name) == 0.0
+    stored = getattr(RetryPolicy(**two), name)
+    assert stored == 2.0 and isinstance(stored, float)
+
+
+def test_the_real_asyncio_sleep_path_yields_to_the_event_loop() -> None:
+    policy = RetryPolicy()
+    assert policy.async_sleep is _retry._asyncio_sleep
+
+    async def run() -> list[str]:
+        order: list[str] = []
+
+        async def other() -> None:
+            order.append("other task ran")
+
+        task = asyncio.create_task(other())
+        result = await policy.async_sleep(0)  # a real asyncio.sleep(0) lets the other task run
+        order.append(f"slept, returned {result!r}")
+        await task
+        return order
+
+    assert asyncio.run(run()) == ["other task ran", "slept, returned None"]

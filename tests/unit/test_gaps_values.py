@@ -1,0 +1,107 @@
+"""JSON values and patch operations: limits found untested by mutation testing (issue 15)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from sailpoint_sim_client.models import JsonPatchOperation
+from sailpoint_sim_client.models.json_patch_operation_op import JsonPatchOperationOp
+
+from sailpoint_sim import InvalidRequestError
+from sailpoint_sim._json_values import check_json_value
+from sailpoint_sim._patch import coerce_operations, validate_pointer
+
+
+def _nested(levels: int) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+# -- the nesting limit ---------------------------------------------------------------------------------
+def test_two_hundred_levels_of_nesting_are_accepted() -> None:
+    check_json_value(_nested(200), "value")
+
+
+def test_two_hundred_and_one_levels_are_refused_saying_where() -> None:
+    with pytest.raises(InvalidRequestError, match=r"^value" + r"\[0\]" * 201 + r" is nested too deeply$"):
+        check_json_value(_nested(201), "value")
+
+
+def test_mapping_nesting_counts_too() -> None:
+    value: Any = 1
+    for _ in range(201):
+        value = {"k": value}
+    with pytest.raises(InvalidRequestError, match="nested too deeply"):
+        check_json_value(value, "details")
+
+
+def test_a_non_string_key_is_refused_naming_the_key() -> None:
+    with pytest.raises(InvalidRequestError, match=r"^details\['a'\] has a non-string key 3$"):
+        check_json_value({"a": {3: "x"}}, "details")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_floats_are_refused(bad: float) -> None:
+    with pytest.raises(InvalidRequestError, match=rf"^v\[1\] is {bad!r}, which JSON cannot represent$"):
+        check_json_value([1.5, bad], "v")
+
+
+def test_other_types_are_refused_by_type_name() -> None:
+    with pytest.raises(InvalidRequestError, match=r"^v\['s'\] is of type set, which is not a JSON value$"):
+        check_json_value({"s": {1}}, "v")
+    check_json_value({"t": (1, "a", None, True, 2.5)}, "v")
+
+
+# -- JSON Pointer escapes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("pointer", ["/a~0b/~1c", "", "/", "/~01", "/a~1b~0"])
+def test_good_pointers_pass_unchanged(pointer: str) -> None:
+    assert validate_pointer(pointer) == pointer
+
+
+@pytest.mark.parametrize("pointer", ["/a~0b~", "/a~1b~2", "/~0~x", "/~1/~", "/ok~0/bad~~1"])
+def test_a_bad_escape_after_a_good_one_is_refused(pointer: str) -> None:
+    with pytest.raises(
+        InvalidRequestError, match=r"^path '.*' is not a JSON Pointer: '~' must be written '~0'"
+    ):
+        validate_pointer(pointer)
+
+
+def test_the_refusal_names_what_was_checked() -> None:
+    with pytest.raises(InvalidRequestError, match=r"^from 'x' is not a JSON Pointer: it must be '' or start"):
+        validate_pointer("x", what="from")
+
+
+# -- extra members on an operation ---------------------------------------------------------------------
+def test_extra_members_of_a_mapping_operation_are_kept() -> None:
+    [operation] = coerce_operations([{"op": "remove", "path": "/a", "comment": {"why": [1, None]}}])
+    assert operation.additional_properties == {"comment": {"why": [1, None]}}
+    assert operation.to_dict() == {"op": "remove", "path": "/a", "comment": {"why": [1, None]}}
+
+
+def test_an_operation_without_extra_members_gets_no_extras() -> None:
+    [operation] = coerce_operations([{"op": "add", "path": "/a", "value": 1}])
+    assert operation.additional_properties == {}
+
+
+def test_nan_inside_an_extra_member_is_refused_naming_the_operation() -> None:
+    with pytest.raises(
+        InvalidRequestError, match=r"^operation 1\['note'\]\[0\] is nan, which JSON cannot represent$"
+    ):
+        coerce_operations(
+            [{"op": "remove", "path": "/a"}, {"op": "remove", "path": "/b", "note": [math.nan]}]
+        )
+
+
+def test_extra_members_of_a_model_operation_are_checked_and_copied() -> None:
+    model = JsonPatchOperation(op=JsonPatchOperationOp.REMOVE, path="/a")
+    model.additional_properties = {"note": "kept"}
+    [operation] = coerce_operations([model])
+    assert operation.additional_properties == {"note": "kept"}
+    assert operation.additional_properties is not model.additional_properties
+    model.additional_properties = {"note": math.inf}
+    with pytest.raises(InvalidRequestError, match=r"^operation 0\['note'\] is inf"):
+        coerce_operations([model])
