@@ -17,8 +17,6 @@ from sailpoint_sim.testing import FakeServer, FakeSimService
 
 from .fake_support import Api
 
-from .fake_support import Api
-
 
 @pytest.fixture
 def fake(sim_fake: FakeSimService) -> FakeSimService:

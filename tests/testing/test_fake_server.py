@@ -14,8 +14,6 @@ from tests.support.threads import run_in_threads
 
 from .fake_support import GOOD_FORM
 
-from .fake_support import GOOD_FORM
-
 BASE = "/v2025/sim-integrations"
 
 
