@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from sailpoint_sim import RetryPolicy, SimIntegrationsClient
-from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import FakeSimService
 
 SANDBOX_CLUSTER = "sandbox-cluster-0001"
 SANDBOX_SOURCES = ("sandbox-source-aaaa", "sandbox-source-bbbb")
@@ -51,18 +51,6 @@ def client_for(fake: FakeSimService) -> SimIntegrationsClient:
         http_client=httpx.Client(transport=fake.transport()),
         retry=RetryPolicy(sleep=lambda seconds: None),
     )
-
-
-@pytest.fixture
-def fake(sim_fake: FakeSimService) -> FakeSimService:
-    """The package's pytest plugin's fresh fake (set up by a ``sim_fake`` marker where a test has one)."""
-    return sim_fake
-
-
-@pytest.fixture
-def server(sim_server: FakeServer) -> FakeServer:
-    """That fake on loopback HTTP."""
-    return sim_server
 
 
 @pytest.fixture

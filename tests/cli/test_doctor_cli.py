@@ -18,7 +18,7 @@ SECRET = "d0ct0r-cli-s3cret-value"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # every token the fake issues starts so
 
 
-# The fake and its loopback server come from the package's pytest plugin (sim_fake, sim_server).
+# The fake and its loopback server from the package's pytest plugin, not the CLI folder's own fixtures.
 pytestmark = pytest.mark.sim_fake(seed=2, client_id=CLIENT_ID, client_secret=SECRET)
 
 

@@ -30,18 +30,8 @@ SECRET = "d0ct0r-s3cret-value-4242"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # the fake's unsigned JWT header
 
 
-# The fake and its loopback server come from the package's pytest plugin (sim_fake, sim_server).
+# `fake` and `server` (tests/conftest.py, from the package's pytest plugin), set up here.
 pytestmark = pytest.mark.sim_fake(seed=3, client_id=CLIENT_ID, client_secret=SECRET)
-
-
-@pytest.fixture
-def fake(sim_fake: FakeSimService) -> FakeSimService:
-    return sim_fake
-
-
-@pytest.fixture
-def server(sim_server: FakeServer) -> FakeServer:
-    return sim_server
 
 
 def env_for(url: str, secret: str = SECRET) -> dict[str, str]:
