@@ -30,10 +30,9 @@ def raw_exchange(server: FakeServer, data: bytes) -> bytes:
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
+def server(fake: FakeSimService, sim_server: FakeServer) -> FakeServer:
     fake.add_token("tok")
-    with fake.serve() as running:
-        yield running
+    return sim_server
 
 
 AUTH = b"Authorization: Bearer tok\r\nX-SailPoint-Experimental: true\r\n"
