@@ -148,7 +148,7 @@ class Pacer:
         self._poll = min(_POLL_MAX, limit.per / 20)
         # The last `requests` requests on the current token, in the order of their send times.
         self._slots: collections.deque[Slot] = collections.deque(maxlen=limit.requests)
-        self._key: Hashable = None
+        self._key: Hashable = None  # pragma: no mutate - any start value: the first reserve finds no slots
         self._hold_until = -math.inf
 
     def __repr__(self) -> str:
@@ -212,8 +212,6 @@ class Pacer:
 
     def hold(self, seconds: float) -> None:
         """Make every request of the client wait ``seconds`` from now (after a 429's Retry-After)."""
-        if not seconds > 0:
-            return
         with self._lock:
             self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
 

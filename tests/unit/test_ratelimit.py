@@ -231,3 +231,41 @@ def test_threads_share_one_window() -> None:
     assert sorted(round(w, 6) for w in waits) == sorted(
         round(n * 1.02, 6) for n in range(5) for _ in range(10)
     )
+
+
+# -- boundaries pinned by mutation testing (issue 15) ------------------------------------------------
+def test_the_largest_request_count_and_window_are_accepted_and_one_more_is_not() -> None:
+    from sailpoint_sim._ratelimit import MOST_REQUESTS
+
+    assert RateLimit(MOST_REQUESTS, LONGEST_WINDOW) == RateLimit(1_000_000, 86400.0)
+    with pytest.raises(
+        ConfigurationError, match=r"^RateLimit requests must be a whole number from 1 to 1,000,000"
+    ):
+        RateLimit(MOST_REQUESTS + 1, 1.0)
+    with pytest.raises(
+        ConfigurationError, match=r"^RateLimit per must be a number of seconds > 0 and <= 86400"
+    ):
+        RateLimit(1, LONGEST_WINDOW + 0.001)
+
+
+def test_a_wrong_rate_limit_setting_is_refused_naming_its_type() -> None:
+    from sailpoint_sim._ratelimit import validate_rate_limit
+
+    assert validate_rate_limit(None) is None
+    assert validate_rate_limit(DEFAULT_RATE_LIMIT) is DEFAULT_RATE_LIMIT
+    with pytest.raises(
+        ConfigurationError, match=r"^rate_limit must be a RateLimit\(requests, per\) or None, got int 5$"
+    ):
+        validate_rate_limit(5)
+
+
+def test_a_hold_under_a_second_holds_and_a_non_positive_one_does_nothing() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(100, 10.0), clock=clock)
+    for nothing in (0.0, -0.0, -3.0, -math.inf, math.nan):
+        pacer.hold(nothing)
+        assert pacer.held_for() == 0.0
+        assert turn(pacer, "t") == 0.0
+    pacer.hold(0.5)
+    assert pacer.held_for() == 0.5
+    assert turn(pacer, "t") == 0.5
