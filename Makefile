@@ -52,7 +52,7 @@ soak: $(STAMP)
 	$(PY) -m pytest -m soak --hypothesis-profile=soak
 
 ## Mutation testing of the client core against the fast unit tests (minutes; not part of `make test`):
-## make mutation [ARGS="--survivors" | ARGS="--report-only"]
+## make mutation [ARGS="--module _retry --survivors" | ARGS="--report-only"]
 mutation: $(STAMP)
 	$(PY) scripts/mutation.py $(ARGS)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,7 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id="iac-client", client_secret=SECRET)
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+pytestmark = pytest.mark.sim_fake(client_id="iac-client", client_secret=SECRET)
 
 
 @pytest.fixture

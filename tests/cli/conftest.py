@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,14 +15,19 @@ from .support import CLIENT_ID, SECRET, Cli, Run
 
 
 @pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
+def sim_fake_options() -> dict[str, object]:
+    """The pytest plugin's fake (``sim_fake``, ``sim_server``), with these tests' client credentials."""
+    return {"client_id": CLIENT_ID, "client_secret": SECRET}
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def fake(sim_fake: FakeSimService) -> FakeSimService:
+    return sim_fake
+
+
+@pytest.fixture
+def server(sim_server: FakeServer) -> FakeServer:
+    return sim_server
 
 
 @pytest.fixture

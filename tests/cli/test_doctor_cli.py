@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,18 @@ SECRET = "d0ct0r-cli-s3cret-value"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # every token the fake issues starts so
 
 
-@pytest.fixture
-def fake() -> FakeSimService:
-    service = FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
-    service.seed(2)
-    return service
+# The fake and its loopback server from the package's pytest plugin, not the CLI folder's own fixtures.
+pytestmark = pytest.mark.sim_fake(seed=2, client_id=CLIENT_ID, client_secret=SECRET)
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def fake(sim_fake: FakeSimService) -> FakeSimService:
+    return sim_fake
+
+
+@pytest.fixture
+def server(sim_server: FakeServer) -> FakeServer:
+    return sim_server
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""Shared fixtures of the end-to-end tests: a fresh fake SIM service on a real loopback socket."""
+"""Shared fixtures of the end-to-end tests: a fresh fake SIM service on a real loopback socket (the pytest
+plugin's ``sim_fake`` and ``sim_server``, under the names these tests use)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,11 +12,16 @@ CLIENT_SECRET = "e2e-client-secret-4f1c2d"
 
 
 @pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+def sim_fake_options() -> dict[str, object]:
+    """The pytest plugin's fake, with these tests' own client credentials."""
+    return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def fake(sim_fake: FakeSimService) -> FakeSimService:
+    return sim_fake
+
+
+@pytest.fixture
+def server(sim_server: FakeServer) -> FakeServer:
+    return sim_server

@@ -18,7 +18,7 @@ from sailpoint_sim import (
 )
 from sailpoint_sim._retry import parse_retry_after
 
-from .helpers import INTEGRATION, ApiFactory, Recorder, Sleeps, policy
+from .helpers import INTEGRATION, ApiFactory, FailFirst, Recorder, Sleeps, policy
 
 # method name -> (args, HTTP method)
 CALLS: dict[str, tuple[tuple[Any, ...], str]] = {
@@ -33,25 +33,19 @@ CALLS: dict[str, tuple[tuple[Any, ...], str]] = {
 IDEMPOTENT = {"list", "get", "update", "delete"}
 
 
-class Flaky:
+def _success(request: httpx.Request) -> httpx.Response:
+    if request.method == "DELETE":
+        return httpx.Response(204)
+    if request.url.path.endswith("/sim-integrations") and request.method == "GET":
+        return httpx.Response(200, json=[INTEGRATION])
+    return httpx.Response(200, json=INTEGRATION)
+
+
+class Flaky(FailFirst):
     """Answer ``failures`` (responses or exceptions) first, then succeed."""
 
     def __init__(self, *failures: httpx.Response | Exception) -> None:
-        self.failures = list(failures)
-        self.calls = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
-        if self.failures:
-            failure = self.failures.pop(0)
-            if isinstance(failure, Exception):
-                raise failure
-            return failure
-        if request.method == "DELETE":
-            return httpx.Response(204)
-        if request.url.path.endswith("/sim-integrations") and request.method == "GET":
-            return httpx.Response(200, json=[INTEGRATION])
-        return httpx.Response(200, json=INTEGRATION)
+        super().__init__(*failures, then=_success)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
