@@ -40,7 +40,7 @@ from ._errors import (
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
-from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, Slot, validate_rate_limit
+from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, Slot
 from ._redact import install_log_filter, redact_text
 from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
@@ -52,8 +52,6 @@ from ._send import (
     note_attempts,
     rebuilt,
     tracking_id,
-    validate_deadline,
-    validate_max_response_bytes,
 )
 from ._version import __version__
 
@@ -145,11 +143,6 @@ class BaseClient:
         rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         self._closed = False
-        self.deadline = validate_deadline(deadline)
-        self.max_response_bytes = validate_max_response_bytes(max_response_bytes)
-        self.rate_limit = validate_rate_limit(rate_limit)
-        # One pacer per client, shared by every thread and task that uses it.
-        self._pacer = None if self.rate_limit is None else Pacer(self.rate_limit)
         settings = ClientSettings(
             base_url,
             client_id,
@@ -165,7 +158,15 @@ class BaseClient:
             patch_format=patch_format,
             allow_insecure_http=allow_insecure_http,
             user_agent=user_agent,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
         )
+        self.deadline = settings.deadline
+        self.max_response_bytes = settings.max_response_bytes
+        self.rate_limit = settings.rate_limit
+        # One pacer per client, shared by every thread and task that uses it.
+        self._pacer = None if self.rate_limit is None else Pacer(self.rate_limit)
         self.api_version = settings.api_version
         self.layout = settings.layout
         self.base_url = settings.base_url

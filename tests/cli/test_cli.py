@@ -79,7 +79,7 @@ def test_flags_override_the_environment(cli: Any, env: None, fake: FakeSimServic
     result = cli("--access-token", token, "list")
     assert result.code == EXIT_OK, result.err
     assert fake.token_requests == 0
-    assert fake.requests[-1].header("Authorization") == "<redacted>"
+    assert fake.requests[-1].header("Authorization") == "***"
 
 
 def test_credential_flags_replace_the_credential_variables_as_a_set(cli: Any, env: None) -> None:

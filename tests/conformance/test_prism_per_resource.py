@@ -14,7 +14,6 @@ Without Node.js the module is skipped with what to install; under CI it fails in
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -38,8 +37,7 @@ from tests.conformance.test_prism import (
     Exchanges,
     _start_prism,
     _stop,
-    _unavailable,
-    install_prism,
+    prism_binary,
     typeless_nullables,
 )
 from tests.support.clients import EitherClient
@@ -84,12 +82,7 @@ def served_spec(destination: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        _unavailable(install_prism.INSTALL_HINT)
-    try:
-        binary = install_prism.install()
-    except RuntimeError as exc:
-        _unavailable(f"Prism could not be installed: {exc}")
+    binary = prism_binary()
     folder = tmp_path_factory.mktemp("prism-per-resource")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -176,7 +176,7 @@ def test_admin_faults_records_and_stats(admin: httpx.Client, api: httpx.Client) 
     ]
     requests = admin.get("/requests").json()
     assert [r["operation"] for r in requests] == ["getSIMIntegrations"] * 3 + ["createSIMIntegration"]
-    assert ["authorization", "<redacted>"] in [[k.lower(), v] for k, v in requests[0]["headers"]]
+    assert ["authorization", "***"] in [[k.lower(), v] for k, v in requests[0]["headers"]]
     assert admin.get("/integrations").json() == [created]
     stats = admin.get("/stats").json()
     assert stats == {

@@ -80,9 +80,9 @@ def test_records_redact_secrets_and_reprs_hide_them() -> None:
     assert token not in dumped
     token_request = fake.requests[0]
     assert token_request.operation == "token"
-    assert b"client_secret=<redacted>" in token_request.body
-    assert "client_secret=<redacted>" in fake.requests[1].query
-    assert fake.requests[2].header("authorization") == "<redacted>"
+    assert b"client_secret=***" in token_request.body
+    assert "client_secret=***" in fake.requests[1].query
+    assert fake.requests[2].header("authorization") == "***"
     assert fake.requests[2].header("X-SailPoint-Experimental") == "true"
     assert fake.token_requests == 2
 

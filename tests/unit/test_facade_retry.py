@@ -59,25 +59,37 @@ async def test_429_is_retried_for_every_method_after_retry_after(api_factory: Ap
     assert sleeps == [3.0]
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-@pytest.mark.parametrize("name", list(CALLS))
-async def test_gateway_errors_retried_only_for_idempotent_methods(
-    api_factory: ApiFactory, name: str, status: int
-) -> None:
+async def retried_once_only_if_idempotent(
+    api_factory: ApiFactory, name: str, failure: httpx.Response | Exception, error_class: type[Exception]
+) -> BaseException | None:
+    """Call ``name`` against one ``failure`` and then success: an idempotent call is retried once, after
+    0.5 s, and succeeds (None); any other gives up at once, raising ``error_class`` (returned)."""
     sleeps = Sleeps()
-    flaky = Flaky(httpx.Response(status, text="bad gateway"))
+    flaky = Flaky(failure)
     api = api_factory(Recorder(api=flaky), access_token="tok", retry=policy(sleeps))
     args, _ = CALLS[name]
     if name in IDEMPOTENT:
         await api(name, *args)
         assert flaky.calls == 2
         assert sleeps == [0.5]
-    else:
-        with pytest.raises(ServerError) as info:
-            await api(name, *args)
-        assert info.value.status_code == status
-        assert flaky.calls == 1
-        assert sleeps == []
+        return None
+    with pytest.raises(error_class) as info:
+        await api(name, *args)
+    assert flaky.calls == 1
+    assert sleeps == []
+    return info.value
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("name", list(CALLS))
+async def test_gateway_errors_retried_only_for_idempotent_methods(
+    api_factory: ApiFactory, name: str, status: int
+) -> None:
+    error = await retried_once_only_if_idempotent(
+        api_factory, name, httpx.Response(status, text="bad gateway"), ServerError
+    )
+    if error is not None:
+        assert isinstance(error, ServerError) and error.status_code == status
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -124,19 +136,7 @@ async def test_not_sent_errors_retried_for_every_method(
 async def test_maybe_sent_errors_retried_only_for_idempotent(
     api_factory: ApiFactory, name: str, exc: Exception, error_class: type[Exception]
 ) -> None:
-    sleeps = Sleeps()
-    flaky = Flaky(exc)
-    api = api_factory(Recorder(api=flaky), access_token="tok", retry=policy(sleeps))
-    args, _ = CALLS[name]
-    if name in IDEMPOTENT:
-        await api(name, *args)
-        assert flaky.calls == 2
-        assert sleeps == [0.5]
-    else:
-        with pytest.raises(error_class):
-            await api(name, *args)
-        assert flaky.calls == 1
-        assert sleeps == []
+    await retried_once_only_if_idempotent(api_factory, name, exc, error_class)
 
 
 async def test_exponential_backoff_then_give_up(api_factory: ApiFactory) -> None:

@@ -174,7 +174,7 @@ class Fault:
 @dataclass(frozen=True)
 class RecordedRequest:
     """A request the fake received. Authorization values and client secrets are replaced by
-    ``<redacted>``, so recordings are safe to print."""
+    ``***`` (the package's one mask), so recordings are safe to print."""
 
     method: str
     path: str
