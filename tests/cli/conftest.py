@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 
 import pytest
 
 from sailpoint_sim._cli import main
-from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import FakeServer
+from tests.support.env import clear_sail_env
 
 from .support import CLIENT_ID, SECRET, Cli, Run
 
@@ -21,21 +21,9 @@ def sim_fake_options() -> dict[str, object]:
 
 
 @pytest.fixture
-def fake(sim_fake: FakeSimService) -> FakeSimService:
-    return sim_fake
-
-
-@pytest.fixture
-def server(sim_server: FakeServer) -> FakeServer:
-    return sim_server
-
-
-@pytest.fixture
 def no_sail_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No SAIL_* variable from the developer's shell leaks into a test."""
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
+    clear_sail_env(monkeypatch)
 
 
 @pytest.fixture

@@ -18,18 +18,8 @@ SECRET = "d0ct0r-cli-s3cret-value"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # every token the fake issues starts so
 
 
-# The fake and its loopback server from the package's pytest plugin, not the CLI folder's own fixtures.
+# `fake` and `server` (the pytest plugin's, tests/conftest.py) with doctor's own credentials and seed.
 pytestmark = pytest.mark.sim_fake(seed=2, client_id=CLIENT_ID, client_secret=SECRET)
-
-
-@pytest.fixture
-def fake(sim_fake: FakeSimService) -> FakeSimService:
-    return sim_fake
-
-
-@pytest.fixture
-def server(sim_server: FakeServer) -> FakeServer:
-    return sim_server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 ``api`` is parametrized over the in-process transport and the loopback server, so each test proves the
 behaviour once without sockets and once over real HTTP. Plain httpx only: the fake is tested on its own,
 not through the client facade. The fake and its server are the pytest plugin's (``sim_fake``,
-``sim_server``; the ``sim_fake`` marker sets them up).
+``sim_server``, named ``fake`` and ``server`` in tests/conftest.py; the ``sim_fake`` marker sets them up).
 """
 
 from __future__ import annotations
@@ -16,12 +16,6 @@ import pytest
 from sailpoint_sim.testing import FakeServer, FakeSimService
 
 from .fake_support import Api
-
-
-@pytest.fixture
-def fake(sim_fake: FakeSimService) -> FakeSimService:
-    """The plugin's fresh fake, under the name these tests use."""
-    return sim_fake
 
 
 @pytest.fixture(params=["transport", "server"])
