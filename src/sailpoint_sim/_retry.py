@@ -58,7 +58,7 @@ def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time
     except ValueError:
         pass
     else:
-        if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        if seconds != seconds or seconds in (float("inf"), float("-inf")):  # pragma: no mutate - "INF" is inf
             return None
         return max(0.0, seconds)
     from email.utils import parsedate_to_datetime  # rare path: keep it out of package import

@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 from sailpoint_sim import ConfigurationError, RetryPolicy, _retry
@@ -96,3 +97,16 @@ def test_the_real_asyncio_sleep_path_yields_to_the_event_loop() -> None:
         return order
 
     assert asyncio.run(run()) == ["other task ran", "slept, returned None"]
+
+
+# -- the success verdict, pinned by mutation testing ---------------------------------------------------
+@pytest.mark.parametrize("status", [200, 204, 299])
+def test_a_success_is_a_stop_with_no_reason_that_reached_the_server(status: int) -> None:
+    verdict = RetryPolicy().decide(1, "POST", httpx.Response(status, headers={"Retry-After": "1"}))
+    assert (verdict.delay, verdict.reason, verdict.retry_after) == (None, "", None)
+    assert verdict.reached is True and verdict.too_long is False
+
+
+def test_a_300_is_not_a_success_and_not_retried() -> None:
+    verdict = RetryPolicy().decide(1, "GET", httpx.Response(300))
+    assert (verdict.delay, verdict.reason, verdict.reached) == (None, "300 Multiple Choices", True)
