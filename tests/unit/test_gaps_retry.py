@@ -110,3 +110,19 @@ def test_a_success_is_a_stop_with_no_reason_that_reached_the_server(status: int)
 def test_a_300_is_not_a_success_and_not_retried() -> None:
     verdict = RetryPolicy().decide(1, "GET", httpx.Response(300))
     assert (verdict.delay, verdict.reason, verdict.reached) == (None, "300 Multiple Choices", True)
+
+
+def test_a_503_http_date_retry_after_is_read_on_the_policys_clock() -> None:
+    from email.utils import formatdate
+
+    start = 1_000_000_000.0  # any instant: the policy's injected clock, not the wall clock, is "now"
+    policy = RetryPolicy(clock=lambda: start, jitter=False)
+    response = httpx.Response(503, headers={"Retry-After": formatdate(start + 5, usegmt=True)})
+    verdict = policy.decide(1, "GET", response)
+    assert (verdict.delay, verdict.retry_after, verdict.reached) == (5.0, 5.0, True)
+
+
+@pytest.mark.parametrize("status", [400, 500, 418])
+def test_a_status_never_retried_stops_and_may_have_reached_the_server(status: int) -> None:
+    verdict = RetryPolicy().decide(1, "GET", httpx.Response(status))
+    assert (verdict.delay, verdict.reached, verdict.too_long) == (None, True, False)
