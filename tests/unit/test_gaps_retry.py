@@ -126,3 +126,9 @@ def test_a_503_http_date_retry_after_is_read_on_the_policys_clock() -> None:
 def test_a_status_never_retried_stops_and_may_have_reached_the_server(status: int) -> None:
     verdict = RetryPolicy().decide(1, "GET", httpx.Response(status))
     assert (verdict.delay, verdict.reached, verdict.too_long) == (None, True, False)
+
+
+@pytest.mark.parametrize("error", [ValueError("boom"), httpx.DecodingError("bad gzip")])
+def test_another_exception_is_never_retried_and_may_have_reached_the_server(error: Exception) -> None:
+    verdict = RetryPolicy().decide(1, "GET", error)
+    assert (verdict.delay, verdict.reason, verdict.reached) == (None, type(error).__name__, True)
