@@ -132,3 +132,36 @@ def test_a_status_never_retried_stops_and_may_have_reached_the_server(status: in
 def test_another_exception_is_never_retried_and_may_have_reached_the_server(error: Exception) -> None:
     verdict = RetryPolicy().decide(1, "GET", error)
     assert (verdict.delay, verdict.reason, verdict.reached) == (None, type(error).__name__, True)
+
+
+def _429(after: str) -> httpx.Response:
+    return httpx.Response(429, headers={"Retry-After": after})
+
+
+def test_a_retry_after_up_to_the_maximum_is_slept_and_past_it_ends_the_call() -> None:
+    policy = RetryPolicy(retry_after_max=10, jitter=False)
+    at_max = policy.decide(1, "POST", _429("10"))
+    assert (at_max.delay, at_max.too_long) == (10.0, False)
+    past = policy.decide(1, "POST", _429("11"))
+    assert (past.delay, past.retry_after, past.too_long) == (None, 11.0, True)
+    assert (past.reason, past.reached) == ("429 Too Many Requests", False)
+
+
+def test_no_wait_is_longer_than_a_day_whatever_retry_after_max_says() -> None:
+    policy = RetryPolicy(retry_after_max=1e9, jitter=False)
+    assert policy.decide(1, "GET", _429("86400")).delay == 86400.0
+    beyond = policy.decide(1, "GET", _429("86401"))
+    assert (beyond.delay, beyond.too_long) == (None, True)
+
+
+def test_the_last_attempt_stops_saying_whether_it_reached_the_server() -> None:
+    verdict = RetryPolicy(max_attempts=3).decide(3, "GET", httpx.Response(503))
+    assert (verdict.delay, verdict.reached, verdict.too_long) == (None, True, False)
+
+
+def test_a_wait_up_to_the_time_left_is_taken_and_a_longer_one_stops_the_call() -> None:
+    policy = RetryPolicy(backoff_initial=0.5, jitter=False)
+    fits = policy.decide(1, "GET", httpx.ConnectError("refused"), time_left=0.5)
+    assert (fits.delay, fits.too_long) == (0.5, False)
+    late = policy.decide(1, "GET", httpx.ConnectError("refused"), time_left=0.4)
+    assert (late.delay, late.too_long, late.reached, late.reason) == (None, True, False, "ConnectError")
