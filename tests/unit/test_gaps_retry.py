@@ -165,3 +165,8 @@ def test_a_wait_up_to_the_time_left_is_taken_and_a_longer_one_stops_the_call() -
     assert (fits.delay, fits.too_long) == (0.5, False)
     late = policy.decide(1, "GET", httpx.ConnectError("refused"), time_left=0.4)
     assert (late.delay, late.too_long, late.reached, late.reason) == (None, True, False, "ConnectError")
+
+
+def test_a_retry_after_past_the_deadline_stops_and_keeps_the_servers_value() -> None:
+    verdict = RetryPolicy(jitter=False).decide(1, "GET", _429("5"), time_left=1.0)
+    assert (verdict.delay, verdict.retry_after, verdict.too_long) == (None, 5.0, True)
