@@ -30,10 +30,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 
-# scripts/ are checked apart, finding the package in its source folders: mypy cannot see through the
-# editable install.
-# tests/ under the same settings as scripts/ (pyproject's [tool.mypy]); MYPYPATH because mypy does not
-# see the editable install.
+# scripts/ and tests/ are checked apart, finding the package in its source folders: mypy cannot see
+# through the editable install. tests/ follow pyproject's [tool.mypy] settings (strict, as it happens).
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/sailpoint_sim generated/sailpoint_sim_client
 	MYPYPATH=src:generated $(BIN)/mypy --strict scripts
@@ -54,7 +52,7 @@ soak: $(STAMP)
 	$(PY) -m pytest -m soak --hypothesis-profile=soak
 
 ## Mutation testing of the client core against the fast unit tests (minutes; not part of `make test`):
-## make mutation [ARGS="--survivors" | ARGS="--report-only"]
+## make mutation [ARGS="--module _retry --survivors" | ARGS="--report-only"]
 mutation: $(STAMP)
 	$(PY) scripts/mutation.py $(ARGS)
 

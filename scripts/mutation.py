@@ -11,7 +11,9 @@ they are not generated and do not count.
 
 This script runs mutmut (unless `--report-only`) and prints one row per module: killed, survived, no
 tests, timeouts, and the score `killed / (killed + survived + no tests)` (a timeout counts as killed:
-the mutant made the tests hang, which the tests noticed). `--survivors` lists the survivors by name;
+the mutant made the tests hang, which the tests noticed). `--module _retry` (repeatable) runs and
+reports one module only: the whole core takes hours on a small machine, one module minutes.
+`--survivors` lists the survivors by name;
 `.venv/bin/mutmut show NAME` prints the diff of one, and `mutmut apply NAME` writes it to disk (revert
 with git). Results are kept in `mutants/` between runs: mutmut re-tests only what changed.
 
@@ -91,6 +93,21 @@ def read_scores(mutants: Path) -> tuple[list[ModuleScore], list[str]]:
     return scores, survivors
 
 
+def mutant_pattern(module: str) -> str:
+    """The mutmut name pattern of every mutant of ``module`` (``_retry`` -> ``sailpoint_sim._retry.*``)."""
+    return f"sailpoint_sim.{module}.*"
+
+
+def module_name(path: str) -> str:
+    """``src/sailpoint_sim/as_code/_plan.py`` -> ``as_code._plan`` (the name ``--module`` takes)."""
+    return path.removeprefix("src/sailpoint_sim/").removesuffix(".py").replace("/", ".")
+
+
+def module_name_of_mutant(mutant: str) -> str:
+    """``sailpoint_sim._retry.x_parse__mutmut_3`` -> ``_retry`` (the part before the function)."""
+    return mutant.removeprefix("sailpoint_sim.").rpartition(".")[0]
+
+
 def total_of(scores: Iterable[ModuleScore]) -> ModuleScore:
     """The counts of all modules together."""
     total = ModuleScore("total")
@@ -124,16 +141,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants by name")
     parser.add_argument("--min-total", type=float, default=0.0, help="fail below this total score (0-1)")
     parser.add_argument("--min-module", type=float, default=0.0, help="fail when a module is below (0-1)")
+    parser.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this module of sailpoint_sim (e.g. _retry; repeatable): run and report just it",
+    )
     args = parser.parse_args(argv)
     if not args.report_only:
         mutmut = Path(sys.executable).with_name("mutmut")
-        completed = subprocess.run(
-            [str(mutmut), "run", "--max-children", str(args.max_children)], cwd=ROOT, check=False
-        )
+        command = [str(mutmut), "run", "--max-children", str(args.max_children)]
+        command += [mutant_pattern(name) for name in args.module]
+        completed = subprocess.run(command, cwd=ROOT, check=False)
         if completed.returncode not in (0, 1):
             print(f"mutmut run failed with exit status {completed.returncode}", file=sys.stderr)
             return 2
     scores, survivors = read_scores(MUTANTS)
+    if args.module:
+        scores = [row for row in scores if module_name(row.module) in args.module]
+        survivors = [name for name in survivors if module_name_of_mutant(name) in args.module]
     if not scores:
         print("no mutation results in mutants/: run `make mutation` first", file=sys.stderr)
         return 2

@@ -869,6 +869,7 @@ def render(
     for difference in sorted(differences, key=lambda d: d.subject.startswith("schema ")):
         if not (only_unsettled and difference.settled is not None):
             groups.setdefault(difference.subject, []).append(difference)
+    explained: set[Settled] = set()
     for subject, items in groups.items():
         lines += ["", subject]
         unsettled = [d for d in items if d.settled is None]
@@ -880,7 +881,13 @@ def render(
             if d.settled is not None:
                 by_marker.setdefault(d.settled, []).append(d)
         for marker, marked in by_marker.items():
-            header = f"settled on purpose (x-settled at {marker.at}): {' '.join(marker.reason.split())}"
+            # A marker that settles differences in several operations (the document root) gives its
+            # reason once, where it first applies; later operations point back to it.
+            if marker in explained:
+                header = f"settled on purpose (x-settled at {marker.at}; reason given above)"
+            else:
+                explained.add(marker)
+                header = f"settled on purpose (x-settled at {marker.at}): {' '.join(marker.reason.split())}"
             lines += textwrap.wrap(
                 header, width=width, initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False
             )

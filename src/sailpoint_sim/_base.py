@@ -40,7 +40,7 @@ from ._errors import (
 from ._generated_package import generated_package
 from ._patch import PatchFormat, coerce_operations, wire_body
 from ._paths import GENERATED_COLLECTION, collection_url, validate_id
-from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, validate_rate_limit
+from ._ratelimit import DEFAULT_RATE_LIMIT, Pacer, RateLimit, Slot
 from ._redact import install_log_filter, redact_text
 from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
@@ -52,8 +52,6 @@ from ._send import (
     note_attempts,
     rebuilt,
     tracking_id,
-    validate_deadline,
-    validate_max_response_bytes,
 )
 from ._version import __version__
 
@@ -145,11 +143,6 @@ class BaseClient:
         rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         self._closed = False
-        self.deadline = validate_deadline(deadline)
-        self.max_response_bytes = validate_max_response_bytes(max_response_bytes)
-        self.rate_limit = validate_rate_limit(rate_limit)
-        # One pacer per client, shared by every thread and task that uses it.
-        self._pacer = None if self.rate_limit is None else Pacer(self.rate_limit)
         settings = ClientSettings(
             base_url,
             client_id,
@@ -165,7 +158,15 @@ class BaseClient:
             patch_format=patch_format,
             allow_insecure_http=allow_insecure_http,
             user_agent=user_agent,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            rate_limit=rate_limit,
         )
+        self.deadline = settings.deadline
+        self.max_response_bytes = settings.max_response_bytes
+        self.rate_limit = settings.rate_limit
+        # One pacer per client, shared by every thread and task that uses it.
+        self._pacer = None if self.rate_limit is None else Pacer(self.rate_limit)
         self.api_version = settings.api_version
         self.layout = settings.layout
         self.base_url = settings.base_url
@@ -364,46 +365,42 @@ class BaseClient:
 
     # -- pacing to the rate limit (the waiting itself is the clients': sync or async) --------------
 
-    def _pacing_wait(self, call: Call, resumed_at: float) -> float:
-        """Reserve the next API request's turn under the rate limit: seconds to wait before sending it.
+    def _pacing_slot(self, resumed_at: float) -> Slot | None:
+        """Reserve the next API request's place under the rate limit (None without a rate limit).
 
         ``resumed_at``: when the call's last wait (if any) ended on the pacer's clock, so that a wait
         counts as passed even when an injected sleep took no real time.
         """
         if self._pacer is None:
-            return 0.0
-        wait = self._pacer.reserve(budget_key(self.auth), resumed_at)
-        return self._pacing_checked(wait, call, "its turn under")
+            return None
+        return self._pacer.reserve(budget_key(self.auth), resumed_at)
 
-    def _resume_at(self, wait: float) -> float:
-        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
-        return -math.inf if self._pacer is None else self._pacer.now() + wait
-
-    def _held_wait(self, call: Call, resumed_at: float) -> float:
-        """Seconds still to wait, after waking at ``resumed_at``, for a hold that another call's 429 began."""
-        if self._pacer is None:
-            return 0.0
-        return self._pacing_checked(self._pacer.held_for(resumed_at), call, "a 429's Retry-After under")
-
-    def _pacing_checked(self, wait: float, call: Call, what: str) -> float:
-        # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
+    def _pacing_wait(self, call: Call, slot: Slot, resumed_at: float) -> float:
+        """Seconds to wait before the request of ``slot`` may go (0.0: now); past the deadline, raise."""
+        assert self._pacer is not None  # a slot comes from the pacer
+        wait = self._pacer.ready(slot, resumed_at)
         if wait <= 0:
             return 0.0
         left = call.remaining()
         if left is not None and wait > left:
+            # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
             raise call.deadline_error(
-                f"before the request could be sent ({wait:.2f} s to wait for {what} the rate limit)"
+                f"before the request could be sent ({wait:.2f} s to wait for the rate limit)"
             )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s %s: waiting %.2f s for %s the rate limit (%s)",
-                call.method,
-                call.url,
-                wait,
-                what,
-                self.rate_limit,
+                "%s %s: waiting %.2f s for the rate limit (%s)", call.method, call.url, wait, self.rate_limit
             )
         return wait
+
+    def _paced(self, slot: Slot | None) -> None:
+        """The request of ``slot`` was answered, failed, or was never sent: its window may move on."""
+        if slot is not None and self._pacer is not None:
+            self._pacer.done(slot)
+
+    def _resume_at(self, wait: float) -> float:
+        """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
+        return -math.inf if self._pacer is None else self._pacer.now() + wait
 
     def _hold_after_429(self, verdict: Verdict) -> None:
         """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).

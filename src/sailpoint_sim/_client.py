@@ -13,7 +13,7 @@ from ._base import NOT_GIVEN, BaseClient, Prepared, _NotGiven, logger, shared_ss
 from ._config import DEFAULT_API_VERSION, DEFAULT_LIMITS, Layout
 from ._errors import ConfigurationError, InvalidRequestError, SailPointError, transport_error
 from ._patch import PatchFormat
-from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimit
+from ._ratelimit import DEFAULT_RATE_LIMIT, RateLimit, Slot
 from ._retry import RetryPolicy
 from ._send import (
     DEFAULT_DEADLINE,
@@ -208,14 +208,24 @@ class SimIntegrationsClient(BaseClient):
             resumed_at = self._resume_at(verdict.delay)
             self._wait(verdict.delay, call)
 
-    def _pace(self, call: Call, resumed_at: float = -math.inf) -> None:
-        """Before each API request: wait for its turn under the rate limit, and for any hold after a 429."""
-        wait = self._pacing_wait(call, resumed_at)
-        while wait > 0:
-            resumed_at = self._resume_at(wait)
-            self._wait(wait, call)
-            # Another call may have drawn a 429 meanwhile: its hold applies to this one too.
-            wait = self._held_wait(call, resumed_at)
+    def _pace(self, call: Call, resumed_at: float = -math.inf) -> Slot | None:
+        """Before each API request: wait for its turn under the rate limit, and for any hold after a 429.
+
+        The place it returns must be reported done (``_paced``) once the request is answered or fails.
+        """
+        slot = self._pacing_slot(resumed_at)
+        if slot is None:
+            return None
+        try:
+            # Asked again after each wait: the request N places before may still wait for its answer, or
+            # another call may have drawn a 429 meanwhile (its hold applies to this one too).
+            while (wait := self._pacing_wait(call, slot, resumed_at)) > 0:
+                resumed_at = self._resume_at(wait)
+                self._wait(wait, call)
+        except BaseException:
+            self._paced(slot)  # never sent: its place frees at once
+            raise
+        return slot
 
     def _wait(self, delay: float, call: Call) -> None:
         if delay > 0:
@@ -253,11 +263,15 @@ class SimIntegrationsClient(BaseClient):
                     outgoing = flow.send(self._token_exchange(outgoing, call))
                     continue
                 # Paced here, once the flow has chosen the token: the resend after a 401 takes a turn too.
-                self._pace(call, resumed_at)
-                call.clamp(request, base)
-                if tracing:
-                    trace_request(logger, request, secrets)
-                response = self._send(request)
+                slot = self._pace(call, resumed_at)
+                try:
+                    call.clamp(request, base)
+                    if tracing:
+                        trace_request(logger, request, secrets)
+                    response = self._send(request)
+                finally:
+                    # Answered (its headers are in) or failed: the gateway has counted it, or never will.
+                    self._paced(slot)
                 body: bytes | None = None
                 given = response
                 if response.status_code == 401 or self.auth.requires_response_body:

@@ -20,7 +20,14 @@ import httpx
 
 from ._errors import ConfigurationError, one_line
 from ._patch import PatchFormat
+from ._ratelimit import DEFAULT_RATE_LIMIT, validate_rate_limit
 from ._retry import RetryPolicy
+from ._send import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    validate_deadline,
+    validate_max_response_bytes,
+)
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -404,8 +411,11 @@ class ClientSettings:
         "base_url",
         "client_id",
         "client_secret",
+        "deadline",
         "layout",
+        "max_response_bytes",
         "patch_format",
+        "rate_limit",
         "retry",
         "timeout",
         "timeout_given",
@@ -430,7 +440,14 @@ class ClientSettings:
         patch_format: object,
         allow_insecure_http: bool,
         user_agent: object,
+        deadline: object = DEFAULT_DEADLINE,
+        max_response_bytes: object = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: object = DEFAULT_RATE_LIMIT,
     ) -> None:
+        # The sending settings keep their validators beside the code that uses them; they are called here.
+        self.deadline = validate_deadline(deadline)
+        self.max_response_bytes = validate_max_response_bytes(max_response_bytes)
+        self.rate_limit = validate_rate_limit(rate_limit)
         self.api_version = validate_api_version(api_version)
         self.layout = validate_layout(layout)
         if self.layout is Layout.PER_RESOURCE and self.api_version != DEFAULT_API_VERSION:

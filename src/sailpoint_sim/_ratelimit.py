@@ -5,10 +5,11 @@ it. A client keeps to that itself instead of running into 429s: each API attempt
 time from the client's :class:`Pacer` and waits until then. The pacer is one per client, shared by all
 the threads or tasks using it, so a bulk job or a burst of async calls waits its turn.
 
-How: a sliding window of reserved send times. The next request may go at the latest of now, the end of
-a hold (below), and the send time of the request N places before it plus ``per`` seconds (and a small
-margin for network jitter). Reservations are handed out in order, so no window of ``per`` seconds ever
-holds more than N of them, and waiting callers are served first come, first served. A reservation is
+How: a sliding window. The next request may go at the latest of now, the end of a hold (below), and
+``per`` seconds (plus a small margin) after the request N places before it was answered: the gateway
+counted that one before answering, so the two can never fall inside one window as it counts, however
+late one left or however slowly it travelled. Places are reserved in order (waiting callers are served
+first come, first served) and checked again just before sending. A reservation is
 made under a ``threading.Lock`` held for a few microseconds and never across a wait, so the same pacer
 serves threads and asyncio tasks (of any event loop) alike: nobody ever waits on the lock itself.
 
@@ -51,6 +52,7 @@ LONGEST_WINDOW: Final = 86400.0
 # outside the window of the request N places after it. It costs 2% of the throughput.
 _MARGIN_FRACTION: Final = 0.02
 _MARGIN_MAX: Final = 0.25
+_POLL_MAX: Final = 0.05
 
 
 def _check_requests(instance: RateLimit, attribute: attrs.Attribute[int], value: object) -> None:
@@ -109,35 +111,53 @@ def validate_rate_limit(value: object) -> RateLimit | None:
     )
 
 
+class Slot:
+    """One request's place in the window: when it may go, whether it went, when it was answered."""
+
+    __slots__ = ("at", "before", "done")
+
+    def __init__(self, at: float, before: Slot | None) -> None:
+        self.at = at  # reserved send time, then the actual one
+        self.before = before  # the request N places before it in the window (None: the window has room)
+        self.done: float | None = None  # when it was answered, failed or given up
+
+
 class Pacer:
     """Keeps one client's requests to a :class:`RateLimit`; shared by every thread and task of the client.
+
+    A caller reserves a :class:`Slot` (:meth:`reserve`), asks :meth:`ready` how long to wait, waits, and
+    asks again until it may send; after sending it reports the answer (:meth:`done`). A request may go
+    once the request N places before it has been answered ``per`` seconds ago (plus a small margin): the
+    gateway counted that one before it answered, so however late it left or however slowly it travelled,
+    the two are never inside one window as the gateway sees them. Any hold after a 429 that began
+    meanwhile applies too.
 
     Args:
         limit: The rate to keep to.
         clock: Monotonic seconds (injectable for tests).
     """
 
-    __slots__ = ("_clock", "_hold_until", "_key", "_lock", "_margin", "_slots", "limit")
+    __slots__ = ("_clock", "_hold_until", "_key", "_lock", "_margin", "_poll", "_slots", "limit")
 
     def __init__(self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self._clock = clock
         self._lock = threading.Lock()
         self._margin = min(_MARGIN_MAX, _MARGIN_FRACTION * limit.per)
-        # The send times reserved for the last `requests` requests on the current token, oldest first.
-        self._slots: collections.deque[float] = collections.deque(maxlen=limit.requests)
-        self._key: Hashable = None
+        # How often to look again while the request N places before is still waiting for its answer.
+        self._poll = min(_POLL_MAX, limit.per / 20)
+        # The last `requests` requests on the current token, in the order of their send times.
+        self._slots: collections.deque[Slot] = collections.deque(maxlen=limit.requests)
+        self._key: Hashable = None  # pragma: no mutate - any start value: the first reserve finds no slots
         self._hold_until = -math.inf
 
     def __repr__(self) -> str:
         return f"Pacer({self.limit!r})"
 
-    def reserve(self, key: Hashable, resumed_at: float = -math.inf) -> float:
-        """Reserve the next send time for one request carrying the token identified by ``key``.
+    def reserve(self, key: Hashable, resumed_at: float = -math.inf) -> Slot:
+        """Reserve the next place for one request carrying the token identified by ``key``.
 
-        Returns the seconds to wait before sending (0.0: send now). The time is reserved whether or not
-        the caller then sends, so a caller that gives up only leaves a gap. ``resumed_at``: see
-        :meth:`held_for`.
+        ``resumed_at``: see :meth:`ready`. A caller that gives up must still call :meth:`done`.
         """
         with self._lock:
             now = max(self._clock(), resumed_at)
@@ -146,29 +166,59 @@ class Pacer:
                 self._key = key
                 self._slots.clear()
             at = max(now, self._hold_until)
+            before = None
             if self._slots:
-                at = max(at, self._slots[-1])
+                at = max(at, self._slots[-1].at)
                 if len(self._slots) == self.limit.requests:
-                    at = max(at, self._slots[0] + self.limit.per + self._margin)
-            self._slots.append(at)
-            return at - now
+                    before = self._slots[0]
+                    at = max(at, self._free_at(before, now))
+            slot = Slot(at, before)
+            self._slots.append(slot)
+            return slot
 
-    def hold(self, seconds: float) -> None:
-        """Make every request of the client wait ``seconds`` from now (after a 429's Retry-After)."""
-        if not seconds > 0:
-            return
-        with self._lock:
-            self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
+    def _free_at(self, before: Slot, now: float) -> float:
+        # When the request N places before no longer counts: `per` after its answer; while it waits for
+        # its answer, look again shortly; while it has not gone, `per` after it is due to go.
+        if before.done is not None:
+            return before.done + self.limit.per + self._margin
+        if before.at <= now:
+            return now + self._poll
+        return before.at + self.limit.per + self._margin
 
-    def held_for(self, resumed_at: float = -math.inf) -> float:
-        """Seconds left of the current hold (0.0 when there is none).
+    def ready(self, slot: Slot, resumed_at: float = -math.inf) -> float:
+        """Seconds still to wait before sending the request of ``slot``; 0.0: send now (the time is noted).
 
         ``resumed_at``: when a caller that just slept expects to have woken (the clock when it started
         to sleep, plus the sleep); the later of that and the clock counts as now, so an injected sleep
         that takes no real time still counts as the time it stood for.
         """
         with self._lock:
-            return max(0.0, self._hold_until - max(self._clock(), resumed_at))
+            now = max(self._clock(), resumed_at)
+            due = max(slot.at, self._hold_until)
+            before = slot.before
+            if before is not None:
+                due = max(due, self._free_at(before, now))
+            if due > now:
+                return due - now
+            slot.at = now
+            slot.before = None  # no chain of old slots is kept alive
+            return 0.0
+
+    def done(self, slot: Slot) -> None:
+        """The request of ``slot`` was answered (or failed, or was never sent): note when."""
+        with self._lock:
+            slot.before = None
+            slot.done = max(self._clock(), slot.at) if slot.done is None else slot.done
+
+    def hold(self, seconds: float) -> None:
+        """Make every request of the client wait ``seconds`` from now (after a 429's Retry-After)."""
+        with self._lock:
+            self._hold_until = max(self._hold_until, self._clock() + min(seconds, LONGEST_WINDOW))
+
+    def held_for(self) -> float:
+        """Seconds left of the current hold (0.0 when there is none)."""
+        with self._lock:
+            return max(0.0, self._hold_until - self._clock())
 
     def now(self) -> float:
         """The pacer's clock."""

@@ -54,11 +54,6 @@ def client_for(fake: FakeSimService) -> SimIntegrationsClient:
 
 
 @pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService()
-
-
-@pytest.fixture
 def client(fake: FakeSimService) -> Iterator[SimIntegrationsClient]:
     with client_for(fake) as client:
         yield client

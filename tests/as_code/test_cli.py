@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,8 @@ import pytest
 
 from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.cli import Run, run_main
+from tests.support.env import set_sail_env
 
 from .conftest import client_for, integration
 from .test_workflow import PRODUCTION_IDS, edit, stored
@@ -28,42 +28,17 @@ class Terminal(io.StringIO):
         return True
 
 
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id="iac-client", client_secret=SECRET)
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+pytestmark = pytest.mark.sim_fake(client_id="iac-client", client_secret=SECRET)
 
 
 @pytest.fixture
 def cli(server: FakeServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SAIL_BASE_URL", server.url)
-    monkeypatch.setenv("SAIL_CLIENT_ID", "iac-client")
-    monkeypatch.setenv("SAIL_CLIENT_SECRET", SECRET)
+    set_sail_env(monkeypatch, server.url, "iac-client", SECRET)
 
     def run(*argv: str, answer: str | None = None) -> Run:
         # Without a terminal unless an answer is typed on one.
         monkeypatch.setattr(sys, "stdin", io.StringIO("") if answer is None else Terminal(answer))
-        capsys.readouterr()
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        assert SECRET not in captured.out + captured.err
-        return Run(code, captured.out, captured.err)
+        return run_main(capsys, argv, secrets=(SECRET,))
 
     return run
 

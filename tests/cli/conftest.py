@@ -3,35 +3,27 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from sailpoint_sim._cli import main
-from sailpoint_sim.testing import FakeServer, FakeSimService
+from sailpoint_sim.testing import FakeServer
+from tests.support.env import clear_sail_env
 
 from .support import CLIENT_ID, SECRET, Cli, Run
 
 
 @pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def sim_fake_options() -> dict[str, object]:
+    """The pytest plugin's fake (``sim_fake``, ``sim_server``), with these tests' client credentials."""
+    return {"client_id": CLIENT_ID, "client_secret": SECRET}
 
 
 @pytest.fixture
 def no_sail_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No SAIL_* variable from the developer's shell leaks into a test."""
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
+    clear_sail_env(monkeypatch)
 
 
 @pytest.fixture

@@ -7,21 +7,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sailpoint_sim._cli import EXIT_OK
+from tests.support.cli import Run
+
+__all__ = ["CLIENT_ID", "EXAMPLE", "ROOT", "SECRET", "Cli", "Run", "create"]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "spec" / "examples" / "seed-sim-integration-details.json"
 CLIENT_ID = "cli-client"
 SECRET = "s3cr3t-client-secret-value"
-
-
-class Run:
-    """One in-process run of the CLI: exit code, stdout and stderr."""
-
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 class Cli(Protocol):

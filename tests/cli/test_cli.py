@@ -17,6 +17,7 @@ import pytest
 from sailpoint_sim import __version__
 from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, EXIT_TRANSPORT_ERROR, EXIT_USAGE, main
 from sailpoint_sim.testing import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, FakeSimService
+from tests.support.env import clear_sail_env
 
 from .support import EXAMPLE, SECRET, create
 
@@ -66,9 +67,7 @@ def test_bad_command_lines_exit_2(cli: Any, argv: list[str]) -> None:
 
 
 def test_missing_configuration_names_the_setting(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
+    clear_sail_env(monkeypatch)
     result = cli("list")
     assert result.code == EXIT_USAGE
     assert "SAIL_BASE_URL" in result.err
@@ -80,7 +79,7 @@ def test_flags_override_the_environment(cli: Any, env: None, fake: FakeSimServic
     result = cli("--access-token", token, "list")
     assert result.code == EXIT_OK, result.err
     assert fake.token_requests == 0
-    assert fake.requests[-1].header("Authorization") == "<redacted>"
+    assert fake.requests[-1].header("Authorization") == "***"
 
 
 def test_credential_flags_replace_the_credential_variables_as_a_set(cli: Any, env: None) -> None:

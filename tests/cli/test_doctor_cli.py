@@ -3,64 +3,37 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from sailpoint_sim._cli import EXIT_API_ERROR, EXIT_OK, EXIT_TRANSPORT_ERROR, EXIT_USAGE, main
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.cli import Run, run_main
+from tests.support.env import clear_sail_env, set_sail_env
 
 CLIENT_ID = "doctor-cli-client"
 SECRET = "d0ct0r-cli-s3cret-value"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # every token the fake issues starts so
 
 
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def fake() -> FakeSimService:
-    service = FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
-    service.seed(2)
-    return service
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+# `fake` and `server` (the pytest plugin's, tests/conftest.py) with doctor's own credentials and seed.
+pytestmark = pytest.mark.sim_fake(seed=2, client_id=CLIENT_ID, client_secret=SECRET)
 
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SAIL_"):
-            monkeypatch.delenv(name)
+    clear_sail_env(monkeypatch)
 
 
 @pytest.fixture
-def env(server: FakeServer, clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SAIL_BASE_URL", server.url)
-    monkeypatch.setenv("SAIL_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("SAIL_CLIENT_SECRET", SECRET)
+def env(server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_sail_env(monkeypatch, server.url, CLIENT_ID, SECRET)
 
 
 def doctor(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
-    capsys.readouterr()
-    code = main(["doctor", *argv])
-    captured = capsys.readouterr()
-    for secret in (SECRET, TOKEN_PREFIX):
-        assert secret not in captured.out and secret not in captured.err
-    return Run(code, captured.out, captured.err)
+    return run_main(capsys, ["doctor", *argv], secrets=(SECRET, TOKEN_PREFIX))
 
 
 def test_text_report_on_the_happy_path(

@@ -66,6 +66,17 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def prism_binary() -> Path:
+    """The project-local Prism, installed when missing; without Node.js or npm, skipped (failed in CI)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        _unavailable(install_prism.INSTALL_HINT)
+    try:
+        binary: Path = install_prism.install()
+    except RuntimeError as exc:
+        _unavailable(f"Prism could not be installed: {exc}")
+    return binary
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,12 +134,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        _unavailable(install_prism.INSTALL_HINT)
-    try:
-        binary = install_prism.install()
-    except RuntimeError as exc:
-        _unavailable(f"Prism could not be installed: {exc}")
+    binary = prism_binary()
     folder = tmp_path_factory.mktemp("prism")
     spec, normalised = versioned_spec(folder / "sim-integrations.v2025.prism.yaml")
     if normalised:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,17 +30,8 @@ SECRET = "d0ct0r-s3cret-value-4242"
 TOKEN_PREFIX = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"  # the fake's unsigned JWT header
 
 
-@pytest.fixture
-def fake() -> FakeSimService:
-    service = FakeSimService(client_id=CLIENT_ID, client_secret=SECRET)
-    service.seed(3)
-    return service
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+# `fake` and `server` (tests/conftest.py, from the package's pytest plugin), set up here.
+pytestmark = pytest.mark.sim_fake(seed=3, client_id=CLIENT_ID, client_secret=SECRET)
 
 
 def env_for(url: str, secret: str = SECRET) -> dict[str, str]:

@@ -1,23 +1,15 @@
-"""Shared fixtures of the end-to-end tests: a fresh fake SIM service on a real loopback socket."""
+"""Shared fixtures of the end-to-end tests: a fresh fake SIM service on a real loopback socket (the pytest
+plugin's ``sim_fake`` and ``sim_server``, as ``fake`` and ``server`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-
-from sailpoint_sim.testing import FakeServer, FakeSimService
 
 CLIENT_ID = "e2e-client"
 CLIENT_SECRET = "e2e-client-secret-4f1c2d"
 
 
 @pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-
-
-@pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
-    with fake.serve() as running:
-        yield running
+def sim_fake_options() -> dict[str, object]:
+    """The pytest plugin's fake, with these tests' own client credentials."""
+    return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}

@@ -158,8 +158,17 @@ def test_missing_scope_exits_3(cli: Cli, fake: FakeSimService) -> None:
     assert fake.writes == []
 
 
-def test_invalid_body_exits_3(cli: Cli, fake: FakeSimService) -> None:
+def test_body_of_the_wrong_shape_is_refused_before_sending(cli: Cli, fake: FakeSimService) -> None:
+    # A declared field of the wrong JSON type is caught by the models: exit 2, no request at all.
     result = cli("create", "-", stdin='{"name": "x", "sources": 5}')
+    assert result.returncode == 2
+    assert "sources" in result.stderr
+    assert api_operations(fake) == []
+
+
+def test_body_the_service_refuses_exits_3(cli: Cli, fake: FakeSimService) -> None:
+    fake.inject(status=400, operation="createSIMIntegration")
+    result = cli("create", "-", stdin='{"name": "x"}')
     assert result.returncode == 3
     assert "400" in result.stderr
     assert fake.writes == []

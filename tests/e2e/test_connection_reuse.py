@@ -19,7 +19,8 @@ from sailpoint_sim.testing import FakeServer, FakeSimService
 from .conftest import CLIENT_ID, CLIENT_SECRET
 
 IN_FLIGHT = 50
-LATENCY = 0.2  # long enough that every call of a burst is in flight at once, even on a loaded machine
+LATENCY = 1.0  # long enough that every call of a burst is in flight at once, even on a loaded machine
+# (0.2 s was not: on two busy cores an asyncio burst of 50 took longer than that to start them all)
 
 
 def test_threads_reuse_every_connection(server: FakeServer, fake: FakeSimService) -> None:

@@ -281,20 +281,19 @@ def check_result(endpoint: str, fault: Fault, result: Any, fake: FakeSimService,
             assert store[ident]["beforeProvisioningRule"]["id"] == "rule-from-the-matrix"
 
 
-CARRIERS = ("loopback", "in-process")
+# (carrier, send path): over loopback both send paths; the in-process carrier hands the client an
+# http_client, whose send() is the only path there.
+CARRIERS = (("loopback", "transport"), ("loopback", "httpx-send"), ("in-process", "transport"))
 CLIENTS = ("sync", "async")
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name.replace(" ", "_") for f in FAULTS])
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 @pytest.mark.parametrize("kind", CLIENTS)
-@pytest.mark.parametrize("carrier_name", CARRIERS)
+@pytest.mark.parametrize(("carrier_name", "send_path"), CARRIERS, indirect=["send_path"])
 def test_fault_matrix(
     carrier_name: str, kind: str, endpoint: str, fault: Fault, request: pytest.FixtureRequest, send_path: str
 ) -> None:
-    if carrier_name == "in-process" and send_path != "transport":
-        # The in-process carrier hands the client an http_client: its send() is the only path there.
-        pytest.skip("in-process runs through the given httpx client's send() in every case")
     carrier: Carrier = request.getfixturevalue("loopback" if carrier_name == "loopback" else "in_process")
     if carrier_name == "loopback":
         carrier_name = f"loopback ({send_path})"

@@ -60,3 +60,22 @@ def test_report_fails_below_the_targets(tmp_path: Path, monkeypatch: pytest.Monk
 def test_no_results_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
     assert mutation.main(["--report-only"]) == 2
+
+
+def test_module_names_map_to_mutmut_patterns_and_back() -> None:
+    assert mutation.mutant_pattern("_retry") == "sailpoint_sim._retry.*"
+    assert mutation.module_name("src/sailpoint_sim/as_code/_plan.py") == "as_code._plan"
+    assert mutation.module_name_of_mutant("sailpoint_sim._ratelimit.xǁPacerǁhold__mutmut_2") == "_ratelimit"
+    assert mutation.module_name_of_mutant("sailpoint_sim.as_code._plan.x_f__mutmut_1") == "as_code._plan"
+
+
+def test_report_only_of_one_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _meta(tmp_path, "_retry", {"sailpoint_sim._retry.x_a__mutmut_1": 0})
+    _meta(tmp_path, "_config", {"sailpoint_sim._config.x_b__mutmut_1": 0})
+    monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
+    assert mutation.main(["--report-only", "--survivors", "--module", "_retry"]) == 0
+    out = capsys.readouterr().out
+    assert "src/sailpoint_sim/_retry.py" in out and "sailpoint_sim._retry.x_a__mutmut_1" in out
+    assert "_config" not in out

@@ -545,6 +545,9 @@ def test_real_fragment_against_upstream_subset(capsys: pytest.CaptureFixture[str
     assert "~ ServiceDeskIntegrationDto.description: required: fragment no, upstream yes" in out
     assert "- JsonPatch.operations[].from: field (string)" in out
     assert "x-settled at document root" in out
+    # The root marker settles a difference in every operation; its reason is printed once, then referred to.
+    assert out.count("settled on purpose (x-settled at document root): Upstream puts `security`") == 1
+    assert out.count("settled on purpose (x-settled at document root; reason given above)") == 6
     # Every difference with the published contract is deliberate: a new one must get a marker (or a fix).
     assert status == spec_diff.EXIT_OK, unsettled_block(out)
 
@@ -587,3 +590,24 @@ def test_fragment_against_itself_has_no_differences(capsys: pytest.CaptureFixtur
     status = spec_diff.main([str(REAL_FRAGMENT), "--fragment", str(REAL_FRAGMENT)])
     assert status == spec_diff.EXIT_OK
     assert "No differences." in capsys.readouterr().out
+
+
+PER_RESOURCE_UPSTREAM = ROOT / "tests" / "conformance" / "upstream" / "sailpoint-sim-integrations-v1.yaml"
+
+
+def test_make_spec_diff_settles_upstreams_per_resource_spec() -> None:
+    """`make spec-diff` against SailPoint's own per-resource spec (issue 11; a verbatim copy stored in the
+    repository) finds the seven operations by path and only differences the fragment settled."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "spec-diff", f"UPSTREAM={PER_RESOURCE_UPSTREAM}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = unwrap(result.stdout)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert out.count("(matched by path)") == 7
+    assert "not found upstream" not in out
+    assert " 0 not settled." in out

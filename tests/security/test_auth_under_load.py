@@ -47,13 +47,16 @@ def api_requests(fake: FakeSimService) -> int:
     return sum(1 for r in fake.requests if r.operation not in (None, "token"))
 
 
+# No pacing: these tests are about tokens, and the revocation tests make about 1,000 calls in seconds.
 def sync_client(server: FakeServer) -> SimIntegrationsClient:
-    return SimIntegrationsClient(server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)
+    return SimIntegrationsClient(
+        server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, rate_limit=None
+    )
 
 
 def async_client(server: FakeServer) -> AsyncSimIntegrationsClient:
     return AsyncSimIntegrationsClient(
-        server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET
+        server.url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, rate_limit=None
     )
 
 

@@ -2,7 +2,8 @@
 
 ``api`` is parametrized over the in-process transport and the loopback server, so each test proves the
 behaviour once without sockets and once over real HTTP. Plain httpx only: the fake is tested on its own,
-not through the client facade.
+not through the client facade. The fake and its server are the pytest plugin's (``sim_fake``,
+``sim_server``, named ``fake`` and ``server`` in tests/conftest.py; the ``sim_fake`` marker sets them up).
 """
 
 from __future__ import annotations
@@ -12,14 +13,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sailpoint_sim.testing import FakeSimService
+from sailpoint_sim.testing import FakeServer, FakeSimService
 
 from .fake_support import Api
-
-
-@pytest.fixture
-def fake() -> FakeSimService:
-    return FakeSimService()
 
 
 @pytest.fixture(params=["transport", "server"])
@@ -32,5 +28,6 @@ def api(request: pytest.FixtureRequest, fake: FakeSimService) -> Iterator[Api]:
         ) as client:
             yield Api(fake, client, "transport", token, headers)
     else:
-        with fake.serve() as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        server: FakeServer = request.getfixturevalue("sim_server")
+        with httpx.Client(base_url=server.url, timeout=10) as client:
             yield Api(fake, client, "server", token, headers)

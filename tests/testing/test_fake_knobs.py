@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from sailpoint_sim import RateLimit
 from sailpoint_sim.testing import FakeSimService
 
 from .fake_support import Api
@@ -127,13 +128,10 @@ def test_rate_limit_comes_after_the_token_check_and_spares_the_token_endpoint() 
         assert client.get(V2025, headers=headers).status_code == 429
 
 
-def test_rate_limit_takes_a_rate_limit_object_and_can_be_lifted() -> None:
-    class RateLimit:  # the shape of sailpoint_sim.RateLimit
-        requests = 2
-        per = 10.0
-
-    fake = FakeSimService(rate_limit=RateLimit())
-    assert isinstance(fake.rate_limit, RateLimit)
+def test_rate_limit_takes_the_clients_rate_limit_and_can_be_lifted() -> None:
+    limit = RateLimit(2, 10.0)
+    fake = FakeSimService(rate_limit=limit)
+    assert fake.rate_limit is limit
     fake.rate_limit = None
     for bad in [(0, 1.0), (1, 0), (1, float("inf")), (True, 1.0), "100/10", (1, 2, 3)]:
         with pytest.raises(ValueError, match="rate_limit"):

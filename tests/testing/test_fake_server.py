@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from sailpoint_sim.testing import FakeServer, FakeSimService
+from tests.support.threads import run_in_threads
 
 from .fake_support import GOOD_FORM
 
@@ -29,10 +30,9 @@ def raw_exchange(server: FakeServer, data: bytes) -> bytes:
 
 
 @pytest.fixture
-def server(fake: FakeSimService) -> Iterator[FakeServer]:
+def server(fake: FakeSimService, sim_server: FakeServer) -> FakeServer:
     fake.add_token("tok")
-    with fake.serve() as running:
-        yield running
+    return sim_server
 
 
 AUTH = b"Authorization: Bearer tok\r\nX-SailPoint-Experimental: true\r\n"
@@ -111,11 +111,7 @@ def test_many_concurrent_connections_with_latency(server: FakeServer, fake: Fake
                 with lock:
                     results.append(status)
 
-    threads = [threading.Thread(target=work) for _ in range(40)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads([work] * 40)
     assert results == [200] * 120
 
 
@@ -180,7 +176,7 @@ def test_admin_faults_records_and_stats(admin: httpx.Client, api: httpx.Client) 
     ]
     requests = admin.get("/requests").json()
     assert [r["operation"] for r in requests] == ["getSIMIntegrations"] * 3 + ["createSIMIntegration"]
-    assert ["authorization", "<redacted>"] in [[k.lower(), v] for k, v in requests[0]["headers"]]
+    assert ["authorization", "***"] in [[k.lower(), v] for k, v in requests[0]["headers"]]
     assert admin.get("/integrations").json() == [created]
     stats = admin.get("/stats").json()
     assert stats == {

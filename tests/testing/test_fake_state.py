@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import httpx
 import pytest
 
 from sailpoint_sim.testing import DEFAULT_CLIENT_SECRET, FakeSimService
+from tests.support.threads import run_in_threads
 
 BASE = "/v2025/sim-integrations"
 
@@ -78,9 +80,9 @@ def test_records_redact_secrets_and_reprs_hide_them() -> None:
     assert token not in dumped
     token_request = fake.requests[0]
     assert token_request.operation == "token"
-    assert b"client_secret=<redacted>" in token_request.body
-    assert "client_secret=<redacted>" in fake.requests[1].query
-    assert fake.requests[2].header("authorization") == "<redacted>"
+    assert b"client_secret=***" in token_request.body
+    assert "client_secret=***" in fake.requests[1].query
+    assert fake.requests[2].header("authorization") == "***"
     assert fake.requests[2].header("X-SailPoint-Experimental") == "true"
     assert fake.token_requests == 2
 
@@ -149,11 +151,7 @@ def test_thread_safety_under_many_threads() -> None:
                 with lock:
                     statuses.append(status)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(functools.partial(work, n) for n in range(10))
     # exactly `times` requests hit the fault; every other create was applied exactly once
     assert statuses.count(503) == 25
     assert statuses.count(200) == 75

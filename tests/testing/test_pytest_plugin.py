@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from sailpoint_sim import AsyncSimIntegrationsClient, PermissionDeniedError, SimIntegrationsClient
+from sailpoint_sim import AsyncSimIntegrationsClient, PermissionDeniedError, RateLimit, SimIntegrationsClient
 from sailpoint_sim.testing import SCOPE_READ, FakeServer, FakeSimService, Fault
 
 
@@ -68,3 +68,37 @@ def test_loading_the_plugin_imports_neither_the_fake_nor_jsonpatch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+class TestAFolderWideSetUp:
+    """``sim_fake_options`` overridden (here for a class, in a conftest for a folder); markers refine it."""
+
+    @pytest.fixture
+    def sim_fake_options(self) -> dict[str, object]:
+        return {"client_id": "folder-client", "client_secret": "folder-secret", "seed": 2}
+
+    def test_the_clients_log_in_with_the_fakes_credentials(
+        self, sim_fake: FakeSimService, sim_client: SimIntegrationsClient
+    ) -> None:
+        assert len(sim_client.list()) == 2
+        token_request = sim_fake.requests[0]
+        assert token_request.operation == "token"
+        assert b"client_id=folder-client" in token_request.body
+
+    @pytest.mark.sim_fake(seed=5)
+    def test_a_marker_overrides_key_by_key(
+        self, sim_fake: FakeSimService, sim_client: SimIntegrationsClient
+    ) -> None:
+        assert len(sim_client.list()) == 5
+        assert b"client_id=folder-client" in sim_fake.requests[0].body
+
+
+@pytest.mark.sim_fake(rate_limit=(2, 60.0))
+def test_the_clients_keep_to_the_fakes_rate_limit_and_pace_not_otherwise(
+    sim_fake: FakeSimService, sim_client: SimIntegrationsClient
+) -> None:
+    assert sim_client.rate_limit == RateLimit(2, 60.0)  # the same limit as the fake enforces
+
+
+def test_without_a_limit_on_the_fake_the_clients_do_not_pace(sim_client: SimIntegrationsClient) -> None:
+    assert sim_client.rate_limit is None

@@ -8,8 +8,21 @@ import httpx
 import pytest
 
 from sailpoint_sim import AsyncSimIntegrationsClient, SimIntegrationsClient
+from tests.support.env import clear_sail_env
 
 from .helpers import BASE, CLIENT_ID, CLIENT_SECRET, Api, ApiFactory, Recorder, Sleeps, policy
+
+
+@pytest.fixture
+def no_sail_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SAIL_* variable from the developer's shell reaches a test that reads the environment."""
+    clear_sail_env(monkeypatch)
+
+
+@pytest.fixture(params=[SimIntegrationsClient, AsyncSimIntegrationsClient], ids=["sync", "async"])
+def cls(request: pytest.FixtureRequest) -> Any:
+    """The sync or the async client class."""
+    return request.param
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -54,6 +54,25 @@ INTEGRATION: dict[str, Any] = {
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
+class FailFirst:
+    """A MockTransport handler: answers ``failures`` first, in order (a response is returned, an exception
+    raised), then hands every later request to ``then``. ``calls`` counts the requests it saw."""
+
+    def __init__(self, *failures: httpx.Response | Exception, then: Handler) -> None:
+        self.failures = list(failures)
+        self.then = then
+        self.calls = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.failures:
+            failure = self.failures.pop(0)
+            if isinstance(failure, Exception):
+                raise failure
+            return failure
+        return self.then(request)
+
+
 def token_response(token: str = ACCESS_TOKEN, expires_in: Any = 749) -> httpx.Response:
     """A successful answer of SailPoint's token endpoint."""
     return httpx.Response(

@@ -19,6 +19,7 @@ from sailpoint_sim import (
     ClientCredentialsAuth,
     SimIntegrationsClient,
 )
+from tests.support.threads import run_in_threads
 
 from .helpers import (
     ACCESS_TOKEN,
@@ -309,11 +310,7 @@ def test_fifty_threads_with_an_expired_token_make_one_token_request() -> None:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads([worker] * 50)
     assert errors == []
     assert len(issued) == 2
 

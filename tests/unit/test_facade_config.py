@@ -21,19 +21,7 @@ from sailpoint_sim import (
 
 from .helpers import CLIENT_ID, CLIENT_SECRET, INTEGRATION, STATIC_TOKEN, Recorder
 
-CLIENTS = [SimIntegrationsClient, AsyncSimIntegrationsClient]
-ENV_VARS = ("SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET", "SAIL_ACCESS_TOKEN", "SAIL_API_VERSION")
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(params=CLIENTS, ids=["sync", "async"])
-def cls(request: pytest.FixtureRequest) -> Any:
-    return request.param
+pytestmark = pytest.mark.usefixtures("no_sail_env")
 
 
 def test_explicit_client_credentials(cls: Any) -> None:

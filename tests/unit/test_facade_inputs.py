@@ -135,21 +135,24 @@ HOSTILE_IDS = [
 ]
 
 
+# The calls that take an integration id, with the arguments that follow it.
+ID_CALLS: dict[str, tuple[Any, ...]] = {
+    "get": (),
+    "update": ({"name": "n"},),
+    "patch": ([{"op": "remove", "path": "/a"}],),
+    "patch_before_provisioning_rule": ([{"op": "remove", "path": "/a"}],),
+    "delete": (),
+}
+
+
 @pytest.mark.parametrize("bad_id", HOSTILE_IDS, ids=range(len(HOSTILE_IDS)))
-@pytest.mark.parametrize("name", ["get", "update", "patch", "patch_before_provisioning_rule", "delete"])
+@pytest.mark.parametrize("name", list(ID_CALLS))
 async def test_hostile_ids_stay_one_segment(api_factory: ApiFactory, name: str, bad_id: str) -> None:
     from urllib.parse import unquote
 
     recorder = Recorder()
     api = api_factory(recorder, access_token="tok")
-    args: dict[str, tuple[Any, ...]] = {
-        "get": (),
-        "update": ({"name": "n"},),
-        "patch": ([{"op": "remove", "path": "/a"}],),
-        "patch_before_provisioning_rule": ([{"op": "remove", "path": "/a"}],),
-        "delete": (),
-    }
-    await api(name, bad_id, *args[name])
+    await api(name, bad_id, *ID_CALLS[name])
     [request] = recorder.requests
     raw_path = request.url.raw_path.decode("ascii")
     assert "?" not in raw_path and "#" not in raw_path
@@ -165,19 +168,12 @@ async def test_hostile_ids_stay_one_segment(api_factory: ApiFactory, name: str, 
 
 
 @pytest.mark.parametrize("bad_id", ["", ".", "..", None, 5, b"abc", ["a"], "\ud800", "ok-\udfff"])
-@pytest.mark.parametrize("name", ["get", "update", "patch", "patch_before_provisioning_rule", "delete"])
+@pytest.mark.parametrize("name", list(ID_CALLS))
 async def test_invalid_ids_refused_before_sending(api_factory: ApiFactory, name: str, bad_id: Any) -> None:
     recorder = Recorder()
     api = api_factory(recorder, access_token="tok")
-    args: dict[str, tuple[Any, ...]] = {
-        "get": (),
-        "update": ({"name": "n"},),
-        "patch": ([{"op": "remove", "path": "/a"}],),
-        "patch_before_provisioning_rule": ([{"op": "remove", "path": "/a"}],),
-        "delete": (),
-    }
     with pytest.raises(InvalidRequestError, match="id"):
-        await api(name, bad_id, *args[name])
+        await api(name, bad_id, *ID_CALLS[name])
     assert recorder.requests == []
 
 

@@ -18,7 +18,7 @@ from sailpoint_sim import (
 )
 from sailpoint_sim._retry import parse_retry_after
 
-from .helpers import INTEGRATION, ApiFactory, Recorder, Sleeps, policy
+from .helpers import INTEGRATION, ApiFactory, FailFirst, Recorder, Sleeps, policy
 
 # method name -> (args, HTTP method)
 CALLS: dict[str, tuple[tuple[Any, ...], str]] = {
@@ -33,25 +33,19 @@ CALLS: dict[str, tuple[tuple[Any, ...], str]] = {
 IDEMPOTENT = {"list", "get", "update", "delete"}
 
 
-class Flaky:
+def _success(request: httpx.Request) -> httpx.Response:
+    if request.method == "DELETE":
+        return httpx.Response(204)
+    if request.url.path.endswith("/sim-integrations") and request.method == "GET":
+        return httpx.Response(200, json=[INTEGRATION])
+    return httpx.Response(200, json=INTEGRATION)
+
+
+class Flaky(FailFirst):
     """Answer ``failures`` (responses or exceptions) first, then succeed."""
 
     def __init__(self, *failures: httpx.Response | Exception) -> None:
-        self.failures = list(failures)
-        self.calls = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
-        if self.failures:
-            failure = self.failures.pop(0)
-            if isinstance(failure, Exception):
-                raise failure
-            return failure
-        if request.method == "DELETE":
-            return httpx.Response(204)
-        if request.url.path.endswith("/sim-integrations") and request.method == "GET":
-            return httpx.Response(200, json=[INTEGRATION])
-        return httpx.Response(200, json=INTEGRATION)
+        super().__init__(*failures, then=_success)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -65,25 +59,37 @@ async def test_429_is_retried_for_every_method_after_retry_after(api_factory: Ap
     assert sleeps == [3.0]
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-@pytest.mark.parametrize("name", list(CALLS))
-async def test_gateway_errors_retried_only_for_idempotent_methods(
-    api_factory: ApiFactory, name: str, status: int
-) -> None:
+async def retried_once_only_if_idempotent(
+    api_factory: ApiFactory, name: str, failure: httpx.Response | Exception, error_class: type[Exception]
+) -> BaseException | None:
+    """Call ``name`` against one ``failure`` and then success: an idempotent call is retried once, after
+    0.5 s, and succeeds (None); any other gives up at once, raising ``error_class`` (returned)."""
     sleeps = Sleeps()
-    flaky = Flaky(httpx.Response(status, text="bad gateway"))
+    flaky = Flaky(failure)
     api = api_factory(Recorder(api=flaky), access_token="tok", retry=policy(sleeps))
     args, _ = CALLS[name]
     if name in IDEMPOTENT:
         await api(name, *args)
         assert flaky.calls == 2
         assert sleeps == [0.5]
-    else:
-        with pytest.raises(ServerError) as info:
-            await api(name, *args)
-        assert info.value.status_code == status
-        assert flaky.calls == 1
-        assert sleeps == []
+        return None
+    with pytest.raises(error_class) as info:
+        await api(name, *args)
+    assert flaky.calls == 1
+    assert sleeps == []
+    return info.value
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("name", list(CALLS))
+async def test_gateway_errors_retried_only_for_idempotent_methods(
+    api_factory: ApiFactory, name: str, status: int
+) -> None:
+    error = await retried_once_only_if_idempotent(
+        api_factory, name, httpx.Response(status, text="bad gateway"), ServerError
+    )
+    if error is not None:
+        assert isinstance(error, ServerError) and error.status_code == status
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -130,19 +136,7 @@ async def test_not_sent_errors_retried_for_every_method(
 async def test_maybe_sent_errors_retried_only_for_idempotent(
     api_factory: ApiFactory, name: str, exc: Exception, error_class: type[Exception]
 ) -> None:
-    sleeps = Sleeps()
-    flaky = Flaky(exc)
-    api = api_factory(Recorder(api=flaky), access_token="tok", retry=policy(sleeps))
-    args, _ = CALLS[name]
-    if name in IDEMPOTENT:
-        await api(name, *args)
-        assert flaky.calls == 2
-        assert sleeps == [0.5]
-    else:
-        with pytest.raises(error_class):
-            await api(name, *args)
-        assert flaky.calls == 1
-        assert sleeps == []
+    await retried_once_only_if_idempotent(api_factory, name, exc, error_class)
 
 
 async def test_exponential_backoff_then_give_up(api_factory: ApiFactory) -> None:

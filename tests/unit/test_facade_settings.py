@@ -10,35 +10,16 @@ import httpx
 import pytest
 
 from sailpoint_sim import (
-    AsyncSimIntegrationsClient,
     ConfigurationError,
     Layout,
-    SimIntegrationsClient,
+    PatchFormat,
     patch,
 )
+from sailpoint_sim._config import ClientSettings
 
 from .helpers import BASE, INTEGRATION, ApiFactory, Recorder
 
-CLIENTS = [SimIntegrationsClient, AsyncSimIntegrationsClient]
-ENV_VARS = (
-    "SAIL_BASE_URL",
-    "SAIL_CLIENT_ID",
-    "SAIL_CLIENT_SECRET",
-    "SAIL_ACCESS_TOKEN",
-    "SAIL_API_VERSION",
-    "SAIL_SIM_LAYOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(params=CLIENTS, ids=["sync", "async"])
-def cls(request: pytest.FixtureRequest) -> Any:
-    return request.param
+pytestmark = pytest.mark.usefixtures("no_sail_env")
 
 
 # -- timeouts -------------------------------------------------------------------------------------------
@@ -222,3 +203,37 @@ def test_repr_shows_the_layout(cls: Any) -> None:
     assert "layout=<Layout.PER_RESOURCE: 'per-resource'>" in repr(
         cls(BASE, access_token="t", layout="per-resource")
     )
+
+
+# -- one place ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"deadline": -1}, "deadline"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"rate_limit": "100/10"}, "rate_limit"),
+        ({"timeout": math.nan}, "timeout"),
+        ({"layout": "v3"}, "layout"),
+    ],
+)
+def test_every_setting_is_checked_by_client_settings(kwargs: dict[str, Any], message: str) -> None:
+    # ClientSettings is the one place: doctor and both clients get the same verdicts from it.
+    base: dict[str, Any] = {
+        "api_version": "v2025",
+        "layout": "v2025",
+        "token_url": None,
+        "timeout": None,
+        "timeout_given": False,
+        "retry": None,
+        "max_retries": None,
+        "patch_format": PatchFormat.OPERATIONS_OBJECT,
+        "allow_insecure_http": False,
+        "user_agent": None,
+    }
+    base.update(kwargs)
+    if "timeout" in kwargs:
+        base["timeout_given"] = True
+    with pytest.raises(ConfigurationError, match=message):
+        ClientSettings(BASE, None, None, "t", **base)

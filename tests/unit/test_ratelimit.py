@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from sailpoint_sim import DEFAULT_RATE_LIMIT, ConfigurationError, RateLimit
 from sailpoint_sim._ratelimit import LONGEST_WINDOW, Pacer
+from tests.support.threads import run_in_threads
 
 
 class Clock:
@@ -70,13 +71,22 @@ def test_bad_numbers_are_a_configuration_error(requests: Any, per: Any) -> None:
         RateLimit(requests, per)
 
 
-# -- Pacer -------------------------------------------------------------------------------------------
+# -- Pacer ---------------------------------------------------------------------------------------------
+
+
+def turn(pacer: Pacer, key: object = 1) -> float:
+    """Reserve a place and ask how long to wait; a request that may go now is sent and answered at once."""
+    slot = pacer.reserve(key)
+    wait = pacer.ready(slot)
+    if wait == 0:
+        pacer.done(slot)
+    return wait
 
 
 def test_a_window_lets_n_requests_go_at_once_then_spaces_the_rest() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(3, 1.0), clock=clock)
-    waits = [pacer.reserve(1) for _ in range(7)]
+    waits = [turn(pacer) for _ in range(7)]
     margin = 0.02  # 2% of the window
     assert waits[:3] == [0.0, 0.0, 0.0]
     assert waits[3:6] == pytest.approx([1 + margin] * 3)
@@ -86,38 +96,73 @@ def test_a_window_lets_n_requests_go_at_once_then_spaces_the_rest() -> None:
 def test_a_window_forgets_requests_older_than_per() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(2, 10.0), clock=clock)
-    assert [pacer.reserve(1), pacer.reserve(1)] == [0.0, 0.0]
+    assert [turn(pacer), turn(pacer)] == [0.0, 0.0]
     clock.now += 11.0
-    assert [pacer.reserve(1), pacer.reserve(1)] == [0.0, 0.0]
-    assert pacer.reserve(1) == pytest.approx(10.2)
+    assert [turn(pacer), turn(pacer)] == [0.0, 0.0]
+    assert turn(pacer) == pytest.approx(10.2)
 
 
 def test_margin_is_at_most_a_quarter_second() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(1, 100.0), clock=clock)
-    assert pacer.reserve(1) == 0.0
-    assert pacer.reserve(1) == pytest.approx(100.25)
+    assert turn(pacer) == 0.0
+    assert turn(pacer) == pytest.approx(100.25)
+
+
+def test_a_request_that_left_late_pushes_the_one_n_places_after_it() -> None:
+    # Two places reserved at once: the first caller is slow to send (a busy machine), 0.5 s late, and its
+    # answer takes 0.3 s. The second keeps a whole window (and the margin) after that answer.
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    first, second = pacer.reserve(1), pacer.reserve(1)
+    clock.now += 0.5
+    assert pacer.ready(first) == 0.0  # sent now, late
+    clock.now += 0.3
+    # Still waiting for its answer: the second looks again shortly (it cannot know when the gateway
+    # counted the first).
+    assert pacer.ready(second) == pytest.approx(0.05)
+    pacer.done(first)  # answered at 500.8
+    assert pacer.ready(second) == pytest.approx(1.02)  # a window after that answer, not after 500.0
+    clock.now += 1.02
+    assert pacer.ready(second) == 0.0
+
+
+def test_a_place_given_up_frees_a_window_after() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    pacer.done(pacer.reserve(1))  # never sent (a deadline, a closed client): reported done
+    assert turn(pacer) == pytest.approx(1.02)
 
 
 def test_a_new_token_starts_a_new_budget() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(2, 10.0), clock=clock)
-    assert [pacer.reserve("token-1"), pacer.reserve("token-1")] == [0.0, 0.0]
-    assert pacer.reserve("token-1") > 0
-    assert [pacer.reserve("token-2"), pacer.reserve("token-2")] == [0.0, 0.0]
+    assert [turn(pacer, "token-1"), turn(pacer, "token-1")] == [0.0, 0.0]
+    assert turn(pacer, "token-1") > 0
+    assert [turn(pacer, "token-2"), turn(pacer, "token-2")] == [0.0, 0.0]
 
 
-def test_a_hold_delays_every_reservation_until_it_ends() -> None:
+def test_a_hold_delays_every_request_until_it_ends() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(100, 10.0), clock=clock)
     pacer.hold(3.0)
     assert pacer.held_for() == 3.0
-    assert [pacer.reserve(1) for _ in range(3)] == [3.0, 3.0, 3.0]
+    assert [turn(pacer) for _ in range(3)] == [3.0, 3.0, 3.0]
     clock.now += 1.0
     assert pacer.held_for() == 2.0
     clock.now += 2.5
     assert pacer.held_for() == 0.0
-    assert pacer.reserve(1) == 0.0
+    assert turn(pacer) == 0.0
+
+
+def test_a_hold_that_begins_while_a_caller_waits_applies_to_it() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    assert turn(pacer) == 0.0
+    slot = pacer.reserve(1)
+    assert pacer.ready(slot) == pytest.approx(1.02)
+    pacer.hold(5.0)  # another call's 429, while this one sleeps
+    assert pacer.ready(slot, resumed_at=clock.now + 1.02) == pytest.approx(5.0 - 1.02)
 
 
 def test_a_shorter_hold_never_shortens_a_longer_one() -> None:
@@ -141,24 +186,31 @@ def test_a_huge_hold_is_bounded() -> None:
 @given(
     requests=st.integers(1, 8),
     per=st.floats(0.5, 20.0),
-    gaps=st.lists(st.floats(0.0, 5.0), min_size=1, max_size=60),
-    token_changes=st.lists(st.booleans(), min_size=60, max_size=60),
+    arrivals=st.lists(
+        st.tuples(st.floats(0.0, 5.0), st.booleans(), st.floats(0.0, 3.0)), min_size=1, max_size=60
+    ),
 )
 def test_no_window_of_per_seconds_ever_holds_more_than_n_sends(
-    requests: int, per: float, gaps: list[float], token_changes: list[bool]
+    requests: int, per: float, arrivals: list[tuple[float, bool, float]]
 ) -> None:
-    # Callers arrive at arbitrary times, each sends when its reservation says; per token, count the
-    # sends in every window [t, t + per).
+    # Callers arrive at arbitrary times (some with a new token), reserve a place, sleep as told but wake
+    # up to 3 s late, and ask again until they may send. Per token, count the sends in every window.
     clock = Clock()
     pacer = Pacer(RateLimit(requests, per), clock=clock)
     key = 0
     sends: dict[int, list[float]] = {}
-    for gap, change in zip(gaps, token_changes, strict=False):
+    for gap, new_token, lateness in arrivals:
         clock.now += gap
-        key += change
-        sends.setdefault(key, []).append(clock.now + pacer.reserve(key))
+        key += new_token
+        slot = pacer.reserve(key)
+        woke = clock.now
+        while (wait := pacer.ready(slot, woke)) > 0:
+            woke += wait + lateness
+        clock.now = max(clock.now, woke)  # it waited in turn (callers here arrive one after another)
+        pacer.done(slot)
+        sends.setdefault(key, []).append(slot.at)
     for times in sends.values():
-        assert times == sorted(times)
+        times.sort()
         for i in range(len(times) - requests):
             assert times[i + requests] - times[i] >= per
 
@@ -170,16 +222,50 @@ def test_threads_share_one_window() -> None:
     lock = threading.Lock()
 
     def reserve() -> None:
-        wait = pacer.reserve(1)
+        wait = turn(pacer)
         with lock:
             waits.append(wait)
 
-    threads = [threading.Thread(target=reserve) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads([reserve] * 50)
     # 50 requests at 10 per window: 10 now, 10 after each of the next four windows.
     assert sorted(round(w, 6) for w in waits) == sorted(
         round(n * 1.02, 6) for n in range(5) for _ in range(10)
     )
+
+
+# -- boundaries pinned by mutation testing (issue 15) ------------------------------------------------
+def test_the_largest_request_count_and_window_are_accepted_and_one_more_is_not() -> None:
+    from sailpoint_sim._ratelimit import MOST_REQUESTS
+
+    assert RateLimit(MOST_REQUESTS, LONGEST_WINDOW) == RateLimit(1_000_000, 86400.0)
+    with pytest.raises(
+        ConfigurationError, match=r"^RateLimit requests must be a whole number from 1 to 1,000,000"
+    ):
+        RateLimit(MOST_REQUESTS + 1, 1.0)
+    with pytest.raises(
+        ConfigurationError, match=r"^RateLimit per must be a number of seconds > 0 and <= 86400"
+    ):
+        RateLimit(1, LONGEST_WINDOW + 0.001)
+
+
+def test_a_wrong_rate_limit_setting_is_refused_naming_its_type() -> None:
+    from sailpoint_sim._ratelimit import validate_rate_limit
+
+    assert validate_rate_limit(None) is None
+    assert validate_rate_limit(DEFAULT_RATE_LIMIT) is DEFAULT_RATE_LIMIT
+    with pytest.raises(
+        ConfigurationError, match=r"^rate_limit must be a RateLimit\(requests, per\) or None, got int 5$"
+    ):
+        validate_rate_limit(5)
+
+
+def test_a_hold_under_a_second_holds_and_a_non_positive_one_does_nothing() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(100, 10.0), clock=clock)
+    for nothing in (0.0, -0.0, -3.0, -math.inf, math.nan):
+        pacer.hold(nothing)
+        assert pacer.held_for() == 0.0
+        assert turn(pacer, "t") == 0.0
+    pacer.hold(0.5)
+    assert pacer.held_for() == 0.5
+    assert turn(pacer, "t") == 0.5

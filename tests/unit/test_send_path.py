@@ -12,7 +12,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -42,6 +42,7 @@ from .helpers import (
     CLIENT_SECRET,
     INTEGRATION,
     ApiFactory,
+    FailFirst,
     Recorder,
     Sleeps,
     policy,
@@ -146,16 +147,7 @@ async def test_final_429_retry_after_is_parsed_once(
     ids=["503", "429", "connect-error", "read-error"],
 )
 async def test_token_request_is_retried_like_a_get(api_factory: ApiFactory, failure: Any) -> None:
-    failures: list[httpx.Response | Exception] = [failure()]
-
-    def token(request: httpx.Request) -> httpx.Response:
-        if failures:
-            item = failures.pop()
-            if isinstance(item, Exception):
-                raise item
-            return item
-        return token_response()
-
+    token = FailFirst(failure(), then=lambda request: token_response())
     sleeps = Sleeps()
     recorder = Recorder(token=token)
     api = api_factory(recorder, retry=policy(sleeps))
@@ -210,19 +202,12 @@ async def test_error_without_retries_stays_as_it_was(api_factory: ApiFactory) ->
 async def test_retried_delete_answered_404_is_success_with_a_warning(
     api_factory: ApiFactory, first: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    failures: list[httpx.Response | Exception] = [
-        httpx.Response(503) if first == "503" else httpx.ReadError("reset")
-    ]
-
-    def api_handler(request: httpx.Request) -> httpx.Response:
-        if failures:
-            item = failures.pop()
-            if isinstance(item, Exception):
-                raise item
-            return item
-        return httpx.Response(
+    api_handler = FailFirst(
+        httpx.Response(503) if first == "503" else httpx.ReadError("reset"),
+        then=lambda request: httpx.Response(
             404, json={"detailCode": "404 Not found", "trackingId": "t-404", "messages": []}
-        )
+        ),
+    )
 
     caplog.set_level(logging.WARNING, logger="sailpoint_sim")
     api = api_factory(Recorder(api=api_handler), access_token="tok")
@@ -238,17 +223,10 @@ async def test_delete_404_after_an_attempt_that_never_reached_the_server_is_not_
     api_factory: ApiFactory, first: str
 ) -> None:
     """A 429 or a failure to connect means the server did nothing: the 404 is real."""
-    failures: list[httpx.Response | Exception] = [
-        httpx.Response(429) if first == "429" else httpx.ConnectError("refused")
-    ]
-
-    def api_handler(request: httpx.Request) -> httpx.Response:
-        if failures:
-            item = failures.pop()
-            if isinstance(item, Exception):
-                raise item
-            return item
-        return httpx.Response(404)
+    api_handler = FailFirst(
+        httpx.Response(429) if first == "429" else httpx.ConnectError("refused"),
+        then=lambda request: httpx.Response(404),
+    )
 
     api = api_factory(Recorder(api=api_handler), access_token="tok")
     with pytest.raises(NotFoundError):
@@ -634,14 +612,15 @@ def test_both_paths_build_the_same_request(cls: Any, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", False)
     through_httpx = cls(BASE, access_token="tok", timeout=12.5, user_agent="ua/1")
     assert direct._transport is not None and through_httpx._transport is None
-    for build in (
+    builds: list[Callable[[Any], Any]] = [
         lambda c: c._prepare_list(),
         lambda c: c._prepare_get("a b/c"),
         lambda c: c._prepare_create({"name": "n", "attributes": {"k": [1, None]}}),
         lambda c: c._prepare_update("x", {"name": "n"}),
         lambda c: c._prepare_patch("x", [{"op": "remove", "path": "/a"}], rule=True),
         lambda c: c._prepare_delete("x"),
-    ):
+    ]
+    for build in builds:
         ours, theirs = build(direct).request, build(through_httpx).request
         assert (ours.method, ours.url, ours.content) == (theirs.method, theirs.url, theirs.content)
         assert ours.headers.raw == theirs.headers.raw

@@ -399,6 +399,8 @@ def test_import_statements_bind_the_same_names_to_the_nested_modules(
     (host / "acme_sim" / "_generated" / "models" / "_probe_deep.py").write_text(
         header + vendor_module.rewrite_imports(IMPORT_FORMS, ("_generated", "models"), "acme_sim")
     )
+    # The probe runs in a fresh interpreter and puts the host project and the runtime dependencies first
+    # on its sys.path: importing the vendored copy from a temporary folder is what is under test.
     probe = tmp_path / "probe.py"
     probe.write_text(
         textwrap.dedent(

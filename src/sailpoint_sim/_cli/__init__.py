@@ -10,7 +10,8 @@ Modules, each with one concern (imports only go down this list):
 - ``_secrets``, ``_log``, ``_output``, ``_input``, ``_connection``: secrets on the command line, logging
   to stderr, JSON/table output, local JSON input and patch flags, the client built from the options.
 - ``_parser``: the shared connection options and one subparser per command of the table.
-- one module per group of commands (``_integrations``, ``_fake_server``), each exporting ``COMMANDS``.
+- one module per group of commands (``_integrations``, ``_as_code``, ``_doctor``, ``_fake_server``),
+  each exporting ``COMMANDS``.
 - ``_commands``: the table, ``COMMANDS``, concatenating those tuples; ``_main``: ``main()``.
 
 How a module adds a command:
@@ -22,7 +23,8 @@ How a module adds a command:
    ``epilog=`` adds help text above the common notes.
 2. Build the client with ``_connection.client_from_args(args, **settings)``; read local input before
    that, so bad input is refused (exit 2) before any request; write results with ``_output.print_json``
-   to ``ctx.out`` and notes for the person to ``ctx.err``.
+   to ``ctx.out`` (valid JSON whatever the values) and notes for the person to ``ctx.err``, both
+   wrapped in ``_output.TerminalStream``: control characters are escaped, nothing fails to encode.
 3. Raise on failure, never print the error or call ``sys.exit``: ``UsageError`` for bad input, and let
    the library's errors propagate. main() maps each to its exit code through ``_exit.EXIT_CODES`` and
    prints it once, secrets removed. A new kind of failure gets a row there (and in the README's table).

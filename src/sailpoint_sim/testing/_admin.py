@@ -133,7 +133,9 @@ def _action(service: Controls, method: str, route: str, data: Any) -> Any:
             ttl = options.get("ttl")
             scopes = options.get("scopes")
             service.add_token(
-                token, None if ttl is None else float(ttl), scopes=None if scopes is None else _scopes(scopes)
+                token,
+                None if ttl is None else _number(ttl, "ttl"),
+                scopes=None if scopes is None else _scopes(scopes),
             )
             return _OK
         case "POST", "tokens/expire":
@@ -159,12 +161,9 @@ def _configure(service: Controls, data: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("delete_status: must be 200 or 204")
         service.delete_status = data["delete_status"]
     if "latency" in data:
-        latency = float(data["latency"])
-        if not latency >= 0:
-            raise ValueError("latency: must be a number of seconds >= 0")
-        service.latency = latency
+        service.latency = _number(data["latency"], "latency")
     if "token_ttl" in data:
-        service.token_ttl = float(data["token_ttl"])
+        service.token_ttl = _number(data["token_ttl"], "token_ttl")
     if "scopes" in data:
         service.scopes = frozenset(_scopes(data["scopes"]))
     if "record" in data:
@@ -205,6 +204,13 @@ def _rate_limit(value: Any) -> Any:
 def _limit_json(limit: Any) -> dict[str, Any]:
     requests, per = limit if isinstance(limit, tuple | list) else (limit.requests, limit.per)
     return {"requests": requests, "per": per}
+
+
+def _number(value: Any, name: str) -> float:
+    """A number of seconds >= 0, or a ValueError naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+        raise ValueError(f"{name}: must be a number of seconds >= 0")
+    return float(value)
 
 
 def _scopes(value: Any) -> list[str]:

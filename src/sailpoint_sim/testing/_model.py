@@ -49,6 +49,14 @@ OPERATIONS: frozenset[str] = API_OPERATIONS | {TOKEN}
 """Operation names a fault can be restricted to: the spec's operationIds, plus ``token`` for /oauth/token."""
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _seconds(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < float("inf")
+
+
 def format_retry_after(value: float | str | _dt.datetime) -> str:
     """Retry-After as seconds (numbers) or an HTTP date (datetimes); strings are sent as given."""
     if isinstance(value, _dt.datetime):
@@ -89,31 +97,35 @@ class Fault:
     fired: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {sorted(FAULT_KINDS)}")
-        if self.when not in ("before", "after"):
-            raise ValueError("when must be 'before' or 'after'")
-        if self.operation is not None and self.operation not in OPERATIONS:
-            raise ValueError(f"unknown operation {self.operation!r}; expected one of {sorted(OPERATIONS)}")
-        if self.times is not None and self.times < 0:
-            raise ValueError("times must be >= 0 or None")
-        if self.delay < 0:
-            raise ValueError("delay must be >= 0")
-        if self.status is not None and not 100 <= self.status <= 599:
-            raise ValueError("status must be an HTTP status code (100-599)")
-        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
-            raise ValueError("size must be a non-negative integer")
+        # Messages name the field and what it takes, in words (no Python reprs or types): they are what
+        # POST /__fake__/faults answers too.
+        if not isinstance(self.kind, str) or self.kind not in FAULT_KINDS:
+            raise ValueError(f"kind: must be one of {', '.join(sorted(FAULT_KINDS))}")
+        if not isinstance(self.when, str) or self.when not in ("before", "after"):
+            raise ValueError("when: must be before or after")
+        if self.operation is not None and (
+            not isinstance(self.operation, str) or self.operation not in OPERATIONS
+        ):
+            raise ValueError(f"operation: must be one of {', '.join(sorted(OPERATIONS))}")
+        if self.times is not None and not _whole(self.times):
+            raise ValueError("times: must be a whole number >= 0, or null for every request")
+        if not _seconds(self.delay):
+            raise ValueError("delay: must be a number of seconds >= 0")
+        if self.status is not None and not (_whole(self.status) and 100 <= self.status <= 599):
+            raise ValueError("status: must be an HTTP status code (100-599)")
+        if not _whole(self.size):
+            raise ValueError("size: must be a whole number of bytes >= 0")
         for name in ("method", "path", "content_type"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
-                raise ValueError(f"{name} must be a string")
+                raise ValueError(f"{name}: must be a string")
         if not isinstance(self.retry_after, int | float | str | _dt.datetime | None) or isinstance(
             self.retry_after, bool
         ):
-            raise ValueError("retry_after must be seconds, an HTTP date string or a datetime")
+            raise ValueError("retry_after: must be seconds, an HTTP date string or a datetime")
         if not isinstance(self.headers, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in self.headers.items()
         ):
-            raise ValueError("headers must map strings to strings")
+            raise ValueError("headers: must map strings to strings")
         if self.method is not None:
             self.method = self.method.upper()
 
@@ -132,7 +144,9 @@ class Fault:
         allowed = {f for f in cls.__dataclass_fields__ if f != "fired"}
         unknown = set(data) - allowed
         if unknown:
-            raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+            raise ValueError(
+                f"unknown fault fields: {', '.join(sorted(map(str, unknown)))}; known: {', '.join(sorted(allowed))}"
+            )
         return cls(**dict(data))
 
     def to_json(self) -> dict[str, Any]:
@@ -160,7 +174,7 @@ class Fault:
 @dataclass(frozen=True)
 class RecordedRequest:
     """A request the fake received. Authorization values and client secrets are replaced by
-    ``<redacted>``, so recordings are safe to print."""
+    ``***`` (the package's one mask), so recordings are safe to print."""
 
     method: str
     path: str

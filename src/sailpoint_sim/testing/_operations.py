@@ -41,12 +41,13 @@ class Call:
         return Write(self.request.method.upper(), self.path, self.operation)
 
     def refuse(self, status: int, *texts: str) -> Refusal:
-        """A refusal with SailPoint's error body."""
-        return Refusal(_replies.error(status, self.tracking, *texts))
+        """A refusal with SailPoint's error body; control characters a client sent (in an id, a field
+        name) are shown escaped, so each message stays one readable line."""
+        return Refusal(_replies.error(status, self.tracking, *map(printable, texts)))
 
     def not_found(self) -> Refusal:
         """The 404 for this request's id."""
-        return self.refuse(404, f"The SIM integration with id {printable(self.ident)} was not found.")
+        return self.refuse(404, f"The SIM integration with id {self.ident} was not found.")
 
 
 Handler = Callable[[Call], Reply]

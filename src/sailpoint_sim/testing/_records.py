@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 
+from .._redact import MASK as REDACTED  # the package's one mask, as in errors and logs
 from ._model import RecordedRequest, Request
 from ._routes import TOKEN
 
-REDACTED = "<redacted>"
 _SECRET_HEADERS = frozenset({"authorization", "cookie"})
 
 

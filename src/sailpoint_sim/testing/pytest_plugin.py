@@ -7,6 +7,10 @@ jsonpatch); the rest is imported when a fixture is first used. In the style of p
 
 ``sim_fake``
     A fresh :class:`~sailpoint_sim.testing.FakeSimService` per test.
+``sim_fake_options``
+    The set-up of every ``sim_fake`` in its scope, as a dict of the marker's keywords (empty by
+    default): override it in a ``conftest.py`` to give a whole folder other credentials, scopes or seed
+    data; a test's marker overrides it key by key.
 ``sim_client`` / ``sim_async_client``
     A :class:`~sailpoint_sim.SimIntegrationsClient` / :class:`~sailpoint_sim.AsyncSimIntegrationsClient`
     wired to ``sim_fake`` in process (no sockets), with the fake's client credentials. The async one is
@@ -55,17 +59,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    options = dict(request.getfixturevalue("sim_fake_options"))
     marker = request.node.get_closest_marker(MARKER)
-    if marker is None:
-        return {}
-    if marker.args:
-        raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only")
-    return dict(marker.kwargs)
+    if marker is not None:
+        if marker.args:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword arguments only")
+        options.update(marker.kwargs)
+    return options
+
+
+@pytest.fixture
+def sim_fake_options() -> dict[str, Any]:
+    """Keywords of the ``sim_fake`` marker applied to every test in scope; override it in a conftest."""
+    return {}
 
 
 @pytest.fixture
 def sim_fake(request: pytest.FixtureRequest) -> FakeSimService:
-    """A fresh fake SIM service, set up by the ``sim_fake`` marker when the test has one."""
+    """A fresh fake SIM service, set up by ``sim_fake_options`` and the ``sim_fake`` marker."""
     from ._fake import FakeSimService
     from ._model import Fault
 
@@ -82,10 +93,18 @@ def sim_fake(request: pytest.FixtureRequest) -> FakeSimService:
 
 
 def _client_options(request: pytest.FixtureRequest, fake: FakeSimService) -> dict[str, Any]:
-    # The credentials the fake was given (its defaults unless the marker set others).
+    # The credentials the fake was given (its defaults unless the marker set others). No pacing unless
+    # the fake enforces a rate limit (then the client keeps to the same one): in-process calls are many
+    # and quick, and pacing them to SailPoint's default would only slow the tests down.
+    limit = fake.rate_limit
+    if isinstance(limit, tuple | list):
+        from sailpoint_sim import RateLimit
+
+        limit = RateLimit(*limit)
     return {
         "client_id": fake._client_id,
         "client_secret": fake._client_secret,
+        "rate_limit": limit,
         **(_options(request).get("client") or {}),
     }
 
