@@ -67,7 +67,7 @@ def fake_service(rate_limit: tuple[int, float] | None = None) -> Iterator[Servic
         *(sys.executable, "-m", "sailpoint_sim.testing", "--host", "127.0.0.1", "--port", "0"),
         "--no-record",  # a benchmark sends hundreds of thousands of requests
         *("--delete-status", "200"),  # what the spec documents
-        *("--token-ttl", "86400", "--token", token),
+        *("--token-ttl", "86400", f"--token={token}"),  # "=": a token may start with "-"
     ]
     if rate_limit is not None:
         command += ["--rate-limit", f"{rate_limit[0]}/{rate_limit[1]:g}"]
