@@ -238,54 +238,67 @@ def _timed_out(call: Call, during: str) -> APITimeoutError:
     )
 
 
+class _BodyReader:
+    """The cap and the time limit on one streamed body; the sync and async readers feed it chunks."""
+
+    __slots__ = ("call", "cap", "chunks", "limit", "response", "secrets", "total", "until")
+
+    def __init__(self, response: httpx.Response, limit: int, call: Call, secrets: Sequence[str]) -> None:
+        self.response = response
+        self.limit = limit
+        self.call = call
+        self.secrets = secrets
+        self.cap = _limit_for(response, limit)
+        self.until = call.body_until(response.request)
+        self.chunks: list[bytes] = []
+        self.total = 0
+
+    def add(self, chunk: bytes) -> bool:
+        """Keep ``chunk``; True when the body has reached its cap and no more is to be read."""
+        self.total += len(chunk)
+        if self.total > self.cap:
+            if self.response.status_code < 300:
+                body = b"".join(self.chunks) + chunk
+                raise _too_large(self.response, body, self.limit, self.call, self.secrets)
+            self.chunks.append(chunk[: len(chunk) - (self.total - self.cap)])
+            return True
+        self.chunks.append(chunk)
+        if self.until is not None and time.monotonic() > self.until:
+            raise _timed_out(self.call, "reading the body")
+        return False
+
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+
 def read_body(response: httpx.Response, limit: int, call: Call, secrets: Sequence[str]) -> bytes:
     """Read ``response``'s body while streaming, within the cap and the call's time (sync).
 
     A 2xx past ``limit`` raises ResponseTooLargeError; an error body is cut at its smaller limit.
     Past the time allowed, APITimeoutError. The response is closed in every case.
     """
-    cap = _limit_for(response, limit)
-    until = call.body_until(response.request)
-    chunks: list[bytes] = []
-    total = 0
+    reader = _BodyReader(response, limit, call, secrets)
     try:
         stream: Iterator[bytes] = response.iter_bytes()
         for chunk in stream:
-            total += len(chunk)
-            if total > cap:
-                if response.status_code < 300:
-                    raise _too_large(response, b"".join(chunks) + chunk, limit, call, secrets)
-                chunks.append(chunk[: len(chunk) - (total - cap)])
+            if reader.add(chunk):
                 break
-            chunks.append(chunk)
-            if until is not None and time.monotonic() > until:
-                raise _timed_out(call, "reading the body")
     finally:
         response.close()
-    return b"".join(chunks)
+    return reader.body()
 
 
 async def aread_body(response: httpx.Response, limit: int, call: Call, secrets: Sequence[str]) -> bytes:
     """Async twin of :func:`read_body`."""
-    cap = _limit_for(response, limit)
-    until = call.body_until(response.request)
-    chunks: list[bytes] = []
-    total = 0
+    reader = _BodyReader(response, limit, call, secrets)
     try:
         stream: AsyncIterator[bytes] = response.aiter_bytes()
         async for chunk in stream:
-            total += len(chunk)
-            if total > cap:
-                if response.status_code < 300:
-                    raise _too_large(response, b"".join(chunks) + chunk, limit, call, secrets)
-                chunks.append(chunk[: len(chunk) - (total - cap)])
+            if reader.add(chunk):
                 break
-            chunks.append(chunk)
-            if until is not None and time.monotonic() > until:
-                raise _timed_out(call, "reading the body")
     finally:
         await response.aclose()
-    return b"".join(chunks)
+    return reader.body()
 
 
 _DROPPED_HEADERS: Final = frozenset({"content-encoding", "content-length", "transfer-encoding"})
