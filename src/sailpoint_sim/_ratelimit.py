@@ -30,8 +30,6 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Final
 
-import attrs
-
 from ._errors import ConfigurationError
 
 __all__ = [
@@ -55,28 +53,29 @@ _MARGIN_MAX: Final = 0.25
 _POLL_MAX: Final = 0.05
 
 
-def _check_requests(instance: RateLimit, attribute: attrs.Attribute[int], value: object) -> None:
+def _check_requests(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MOST_REQUESTS:
         raise ConfigurationError(
             f"RateLimit requests must be a whole number from 1 to {MOST_REQUESTS:,}, got {value!r}"
         )
+    return value
 
 
-def _check_per(instance: RateLimit, attribute: attrs.Attribute[float], value: object) -> None:
+def _check_per(value: object) -> float:
     # A comparison, not float(): 10**400 must be refused, not overflow; NaN fails it too.
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= LONGEST_WINDOW:
         raise ConfigurationError(
             f"RateLimit per must be a number of seconds > 0 and <= {LONGEST_WINDOW:g}, got {value!r}"
         )
+    return float(value)
 
 
-@attrs.frozen
 class RateLimit:
     """A request rate to keep to: at most ``requests`` per ``per`` seconds, per access token.
 
     SailPoint's documented limit is 100 requests per access token per 10 seconds
     (:data:`DEFAULT_RATE_LIMIT`); some APIs may differ. Pass one as ``rate_limit=`` to a client, or
-    ``rate_limit=None`` for no pacing.
+    ``rate_limit=None`` for no pacing. A frozen value: equal limits compare and hash alike.
 
     Args:
         requests: How many requests a window may hold (a whole number >= 1).
@@ -86,16 +85,50 @@ class RateLimit:
         ConfigurationError: a number out of range, a boolean, a string, NaN or infinity.
     """
 
-    requests: int = attrs.field(default=100, validator=_check_requests)
-    per: float = attrs.field(default=10.0, validator=_check_per)
+    # A plain class, not attrs: importing attrs would double what ``import sailpoint_sim`` costs on top
+    # of httpx, and this is the only class the import needs (the generated models load on first call).
+    __slots__ = ("_per", "_requests")
+    _requests: int
+    _per: float
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(self, requests: int = 100, per: float = 10.0) -> None:
         # Validated as given (a string or True is refused, not converted), then kept as a float so that
         # RateLimit(100, 10) and RateLimit(100, 10.0) look alike too.
-        object.__setattr__(self, "per", float(self.per))
+        object.__setattr__(self, "_requests", _check_requests(requests))
+        object.__setattr__(self, "_per", _check_per(per))
+
+    @property
+    def requests(self) -> int:
+        """How many requests a window may hold."""
+        return self._requests
+
+    @property
+    def per(self) -> float:
+        """The window, in seconds."""
+        return self._per
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RateLimit is frozen: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"RateLimit is frozen: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RateLimit):
+            return NotImplemented
+        return (self.requests, self.per) == (other.requests, other.per)
+
+    def __hash__(self) -> int:
+        return hash((RateLimit, self.requests, self.per))
+
+    def __repr__(self) -> str:
+        return f"RateLimit(requests={self.requests!r}, per={self.per!r})"
 
     def __str__(self) -> str:
         return f"{self.requests} per {self.per:g} s"
+
+    def __reduce__(self) -> tuple[type[RateLimit], tuple[int, float]]:
+        return (RateLimit, (self.requests, self.per))
 
 
 DEFAULT_RATE_LIMIT: Final = RateLimit(100, 10.0)

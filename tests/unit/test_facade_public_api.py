@@ -133,3 +133,20 @@ def test_public_names_have_docstrings() -> None:
             assert obj.__doc__, name
     for name in METHODS:
         assert getattr(SimIntegrationsClient, name).__doc__, name
+
+
+def test_importing_the_package_loads_nothing_beyond_httpx_and_the_standard_library() -> None:
+    # Import time is a benchmark row (issue 14): attrs, the generated models and asyncio wait for the
+    # first call that needs them. Run in a fresh interpreter so that nothing this test run loaded counts.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import httpx\n"
+        "before = set(sys.modules)\n"
+        "import sailpoint_sim\n"
+        "print(sorted({name.split('.')[0] for name in set(sys.modules) - before} - set(sys.stdlib_module_names)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "['sailpoint_sim']", result.stderr

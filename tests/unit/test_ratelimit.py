@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import threading
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,8 +41,24 @@ def test_default_is_sailpoints_documented_limit() -> None:
 
 def test_rate_limit_is_frozen() -> None:
     limit = RateLimit(5, 1.0)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+    with pytest.raises(AttributeError, match="frozen: cannot set 'requests'"):
         limit.requests = 6  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="frozen: cannot delete 'per'"):
+        del limit.per
+    with pytest.raises(AttributeError, match="frozen: cannot set '_requests'"):
+        limit._requests = 6
+    assert (limit.requests, limit.per) == (5, 1.0)
+
+
+def test_rate_limit_is_a_value() -> None:
+    assert RateLimit(5, 1.0) != RateLimit(6, 1.0)
+    assert RateLimit(5, 1.0) != RateLimit(5, 2.0)
+    assert RateLimit(5, 1.0) != (5, 1.0)
+    assert hash(RateLimit(5, 1.0)) != hash(RateLimit(6, 1.0))
+    assert len({RateLimit(5, 1), RateLimit(5, 1.0), RateLimit(6, 1)}) == 2
+    for copied in (pickle.loads(pickle.dumps(RateLimit(7, 3))), copy.deepcopy(RateLimit(7, 3))):
+        assert copied == RateLimit(7, 3.0)
+        assert isinstance(copied.per, float)
 
 
 @pytest.mark.parametrize(
