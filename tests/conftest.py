@@ -46,6 +46,16 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=_SLOW_GENERATION,
 )
+# `make mutation` runs the unit tests once per mutant (thousands of times): fewer examples, same seed.
+# A mutant that only a rare example would expose is still counted as a survivor and looked at.
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=_SLOW_GENERATION,
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -79,3 +79,34 @@ def test_report_only_of_one_module(
     out = capsys.readouterr().out
     assert "src/sailpoint_sim/_retry.py" in out and "sailpoint_sim._retry.x_a__mutmut_1" in out
     assert "_config" not in out
+
+
+def test_a_module_not_run_yet_has_no_score_and_fails_a_module_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _meta(tmp_path, "_retry", {"a__mutmut_1": 1})
+    _meta(tmp_path, "_send", {"b__mutmut_1": None, "b__mutmut_2": None})
+    monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
+    assert mutation.main(["--report-only"]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert rows["src/sailpoint_sim/_send.py"][1:6] == ["0", "0", "0", "0", "-"]
+    assert rows["total"][1:6] == ["1", "0", "0", "0", "100.0%"]
+    assert mutation.main(["--report-only", "--min-module", "0.9"]) == 1
+
+
+def test_mutmut_runs_with_the_mutation_hypothesis_profile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(command: list[str], **kwargs: object) -> object:
+        seen.update(kwargs, command=command)
+        return type("Done", (), {"returncode": 0})()
+
+    _meta(tmp_path, "_retry", {"a__mutmut_1": 1})
+    monkeypatch.setattr(mutation, "MUTANTS", tmp_path)
+    monkeypatch.setattr(mutation.subprocess, "run", fake_run)
+    monkeypatch.delenv("HYPOTHESIS_PROFILE", raising=False)
+    assert mutation.main(["--module", "_retry"]) == 0
+    assert seen["command"][1:] == ["run", "--max-children", "2", "sailpoint_sim._retry.*"]  # type: ignore[index]
+    assert seen["env"]["HYPOTHESIS_PROFILE"] == "mutation"  # type: ignore[index]
