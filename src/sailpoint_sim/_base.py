@@ -75,9 +75,6 @@ class _NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
-    def __bool__(self) -> bool:
-        return False
-
 
 NOT_GIVEN: Final = _NotGiven()
 
