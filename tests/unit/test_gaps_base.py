@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import ssl
 from typing import Any
 
 import httpx
@@ -13,13 +14,17 @@ from sailpoint_sim import (
     APIConnectionError,
     AsyncSimIntegrationsClient,
     NotFoundError,
+    RateLimit,
+    RateLimitError,
     RetryPolicy,
     SimIntegrationsClient,
     UnexpectedStatusError,
     UnreadableResponseError,
 )
+from sailpoint_sim._base import shared_ssl_context
 
 from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder
+from .test_facade_pacing import paced
 
 BASE = "https://acme.api.identitynow.com"
 COLLECTION = f"{BASE}/v2025/sim-integrations"
@@ -244,3 +249,99 @@ def test_a_half_built_client_still_has_a_repr() -> None:
 @pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
 def test_the_timeout_default_reads_not_given_in_help(cls: Any) -> None:
     assert str(inspect.signature(cls).parameters["timeout"]).endswith(" = NOT_GIVEN")
+
+
+# -- unreadable successes of every operation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("create", ({"name": "n"},)),
+        ("update", ("x", {"name": "n"})),
+        ("patch", ("x", [{"op": "remove", "path": "/a"}])),
+        ("patch_before_provisioning_rule", ("x", [{"op": "remove", "path": "/a"}])),
+    ],
+)
+async def test_every_write_expects_one_integration_back(
+    api_factory: ApiFactory, method: str, args: Any
+) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(200, json=[INTEGRATION])), access_token="tok"
+    )
+    with pytest.raises(UnreadableResponseError) as info:
+        await api(method, *args)
+    assert info.value.reason == "expected a JSON object (an integration)"
+
+
+# -- what our own httpx client sends -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+async def test_our_own_client_asks_for_json_and_names_itself(cls: Any) -> None:
+    from sailpoint_sim import __version__
+
+    recorder = Recorder()
+    client = cls(BASE, access_token="tok")
+    assert client._transport is not None  # the direct path: our headers, not a given client's
+    client._transport = httpx.MockTransport(recorder)
+    result = client.get("x")
+    if inspect.isawaitable(result):
+        await result
+    [sent] = recorder.api_requests
+    assert sent.headers["Accept"] == "application/json"
+    assert sent.headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+
+
+def test_every_client_shares_one_verifying_tls_context() -> None:
+    context = shared_ssl_context()
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert shared_ssl_context() is context
+
+
+# -- a 429 holds the client's other calls -------------------------------------------------------------
+
+
+async def test_a_429_without_retry_after_holds_the_others_for_the_backoff(api_factory: ApiFactory) -> None:
+    api, clock, tenant = paced(api_factory, RateLimit(100, 10.0), answers=[httpx.Response(429)])
+    started = clock.now
+
+    async def call_b() -> None:
+        await api("get", "b")
+
+    clock.during_next_sleep = call_b
+    await api("get", "a")
+    # A waits its backoff (0.5 s) to retry; B, started meanwhile, waits for the same moment.
+    assert tenant.sent_at == [started, started + 0.5, started + 0.5]
+
+
+async def test_a_final_429_at_exactly_retry_after_max_still_holds_the_others(api_factory: ApiFactory) -> None:
+    too_many = httpx.Response(429, headers={"Retry-After": "4"})
+    api, clock, tenant = paced(
+        api_factory, RateLimit(100, 10.0), answers=[too_many], retry=None, max_retries=0
+    )
+    api.client.retry = RetryPolicy(
+        max_retries=0, retry_after_max=4.0, sleep=clock.sleep, async_sleep=clock.async_sleep, jitter=False
+    )
+    with pytest.raises(RateLimitError):
+        await api("get", "a")
+    started = clock.now
+    await api("get", "b")
+    assert tenant.sent_at[1] == started + 4.0
+
+
+async def test_a_final_429_past_retry_after_max_holds_nobody(api_factory: ApiFactory) -> None:
+    """Pins: a wait nobody would sleep is not imposed on the other calls either."""
+    too_many = httpx.Response(429, headers={"Retry-After": "5"})
+    api, clock, tenant = paced(
+        api_factory, RateLimit(100, 10.0), answers=[too_many], retry=None, max_retries=0
+    )
+    api.client.retry = RetryPolicy(
+        max_retries=0, retry_after_max=4.0, sleep=clock.sleep, async_sleep=clock.async_sleep, jitter=False
+    )
+    with pytest.raises(RateLimitError):
+        await api("get", "a")
+    started = clock.now
+    await api("get", "b")
+    assert tenant.sent_at[1] == started
