@@ -355,3 +355,27 @@ def test_a_hold_under_a_second_holds_and_a_non_positive_one_does_nothing() -> No
     pacer.hold(0.5)
     assert pacer.held_for() == 0.5
     assert turn(pacer, "t") == 0.5
+
+
+def test_a_short_window_looks_again_sooner_while_the_request_before_is_unanswered() -> None:
+    # The look-again interval is a twentieth of the window, at most 50 ms: 25 ms for a half-second window.
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 0.5), clock=clock)
+    first, second = pacer.reserve(1), pacer.reserve(1)
+    assert pacer.ready(first) == 0.0  # sent, not answered yet
+    assert pacer.ready(second) == pytest.approx(0.025)
+    long_window = Pacer(RateLimit(1, 10.0), clock=clock)
+    first, second = long_window.reserve(1), long_window.reserve(1)
+    assert long_window.ready(first) == 0.0
+    assert long_window.ready(second) == pytest.approx(0.05)
+
+
+def test_an_answer_reported_twice_keeps_the_first_time() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    slot = pacer.reserve(1)
+    assert pacer.ready(slot) == 0.0
+    pacer.done(slot)  # answered at 500.0
+    clock.now += 0.5
+    pacer.done(slot)  # reported again later: the window still runs from the first answer
+    assert turn(pacer) == pytest.approx(0.52)
