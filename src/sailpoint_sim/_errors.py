@@ -336,8 +336,11 @@ def make_status_error(
     content = response.content
     detail, tracking, messages = describe_body(content)
     if secrets:
-        detail = redact_text(detail, secrets) if detail is not None else None
-        tracking = redact_text(tracking, secrets) if tracking is not None else None
+        # (redact_text would give None back too: the checks are for the type checker.)
+        if detail is not None:
+            detail = redact_text(detail, secrets)
+        if tracking is not None:
+            tracking = redact_text(tracking, secrets)
         messages = [redact_text(message, secrets) for message in messages]
     headers = redact_headers(
         ((k, MASK if k.lower() == "set-cookie" else v) for k, v in response.headers.items()), secrets
