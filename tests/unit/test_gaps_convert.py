@@ -72,9 +72,9 @@ def test_other_types_are_refused_naming_their_type() -> None:
     ):
         details_from("not an integration")  # type: ignore[arg-type]
     with pytest.raises(
-        InvalidRequestError, match=r"^details must be a SimIntegrationDetails or a mapping, got NoneType$"
+        InvalidRequestError, match=r"^details must be a SimIntegrationDetails or a mapping, got str$"
     ):
-        coerce_details(None)
+        coerce_details("name=n")
 
 
 @pytest.mark.parametrize("given", ["mapping", "dto", "details"])
