@@ -139,7 +139,7 @@ def validate_url(value: object, *, setting: str, allow_insecure_http: bool = Fal
         raise ConfigurationError(f"{setting} is not set")
     url = value.strip()
     try:
-        url.encode("utf-8")  # lone surrogates cannot be sent
+        url.encode()  # lone surrogates cannot be sent (str.encode is always UTF-8)
     except ValueError:
         raise ConfigurationError(f"{setting} is not a valid URL: {redact_url(url)!r}") from None
     if not url.isprintable() or " " in url:
@@ -303,7 +303,7 @@ def env_kwargs(overrides: Mapping[str, Any], environ: Mapping[str, str] | None =
         kwargs["base_url"] = validate_base_url(
             base_url,
             setting=ENV_BASE_URL,
-            allow_insecure_http=bool(kwargs.get("allow_insecure_http", False)),
+            allow_insecure_http=bool(kwargs.get("allow_insecure_http")),
             api_version=str(
                 kwargs.get("api_version") or _env(environ, ENV_API_VERSION) or DEFAULT_API_VERSION
             ),
@@ -350,9 +350,10 @@ def config_file_kwargs(
     The file has no layout key: SAIL_SIM_LAYOUT is read from the environment. ``overrides`` take
     precedence, as in :func:`env_kwargs`.
     """
-    file_name = Path(path).name or str(path)
+    # A path with no name part ("/", ".") is a directory: reading it fails before the name is used.
+    file_name = Path(path).name
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes().decode()  # bytes.decode is UTF-8 whatever the locale
     except OSError as exc:
         raise ConfigurationError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
     except UnicodeDecodeError:
@@ -382,7 +383,7 @@ def config_file_kwargs(
         kwargs["base_url"] = validate_base_url(
             base_url,
             setting=f"BaseURL in {file_name}",
-            allow_insecure_http=bool(kwargs.get("allow_insecure_http", False)),
+            allow_insecure_http=bool(kwargs.get("allow_insecure_http")),
             api_version=str(kwargs.get("api_version") or DEFAULT_API_VERSION),
         )
     if not any(kwargs.get(key) is not None for key in _AUTH_KEYS):
@@ -395,7 +396,6 @@ def config_file_kwargs(
             names={
                 "client_id": f"ClientId in {file_name}",
                 "client_secret": f"ClientSecret in {file_name}",
-                "access_token": "access_token",
             },
         )
         kwargs.update(client_id=client_id, client_secret=client_secret)
