@@ -118,11 +118,12 @@ def _is_loopback(host: str) -> bool:
 def _ascii_hint(host: str) -> str:
     # Python's codec applies IDNA 2003 (and maps full-width letters to ASCII): good enough for a hint.
     try:
-        return (
-            f"; if you mean an internationalized name, give its ASCII form {host.encode('idna').decode()!r}"
-        )
+        ascii_form = host.encode(
+            "idna"  # pragma: no mutate - codec names ignore case: "IDNA" is the same codec
+        ).decode()
     except UnicodeError:
         return ""
+    return f"; if you mean an internationalized name, give its ASCII form {ascii_form!r}"
 
 
 def validate_url(value: object, *, setting: str, allow_insecure_http: bool = False) -> str:
@@ -258,7 +259,8 @@ def validate_credentials(
     """Check that exactly one way to authenticate is given: a token, or a client id and secret."""
     n = {"client_id": "client_id", "client_secret": "client_secret", "access_token": "access_token"}
     n.update(names or {})
-    for key, value in zip(_AUTH_KEYS, (client_id, client_secret, access_token), strict=True):
+    given = {"client_id": client_id, "client_secret": client_secret, "access_token": access_token}
+    for key, value in given.items():
         if value is not None and (not isinstance(value, str) or not value.strip()):
             # Do not quote the value: it may be a secret.
             raise ConfigurationError(f"{n[key]} must be a non-empty string")
@@ -355,7 +357,8 @@ def config_file_kwargs(
     try:
         text = Path(path).read_bytes().decode()  # bytes.decode is UTF-8 whatever the locale
     except OSError as exc:
-        raise ConfigurationError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+        # An OSError from open() or read() always carries the system's reason.
+        raise ConfigurationError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path} is not UTF-8 text") from None
     try:

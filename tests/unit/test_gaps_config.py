@@ -369,3 +369,32 @@ def test_a_user_agent_that_cannot_go_in_a_header_is_refused(user_agent: object) 
 
 def test_a_printable_ascii_user_agent_is_kept() -> None:
     assert _settings(user_agent="acme-sync/1.0 (ops)").user_agent == "acme-sync/1.0 (ops)"
+
+
+def test_only_slashes_are_stripped_from_the_end_of_a_base_url() -> None:
+    assert validate_base_url("https://gw.example.com/IDX//") == "https://gw.example.com/IDX"
+
+
+def test_a_per_resource_layout_with_another_api_version_is_refused_saying_why() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        _settings(layout="per-resource", api_version="v2024")
+    assert str(caught.value) == (
+        "api_version 'v2024' applies only to layout 'v2025'; the per-resource layout has its own version "
+        "in the path (/sim-integrations/v1)"
+    )
+
+
+def test_a_bad_token_url_is_refused_by_its_name() -> None:
+    with pytest.raises(ConfigurationError, match=r"^token_url is not an absolute https URL"):
+        _settings(token_url="/oauth/token")
+
+
+def test_a_retry_that_is_not_a_policy_is_refused_by_type_name() -> None:
+    with pytest.raises(ConfigurationError, match=r"^retry must be a RetryPolicy, got int$"):
+        _settings(retry=3)
+
+
+@pytest.mark.parametrize("key", ["client_id", "client_secret"])
+def test_a_blank_credential_is_refused_by_name(key: str) -> None:
+    with pytest.raises(ConfigurationError, match=rf"^{key} must be a non-empty string$"):
+        _settings(**{key: " "})
