@@ -1,4 +1,5 @@
-"""``--profile``: cProfile of one client's workload in its worker process, or ``python -X importtime``.
+"""``--profile``: cProfile of one client's workload in its worker process, ``python -X importtime``, or
+the per-layer CPU of a single GET (``layers``: ours against SailPoint's SDK, ``scripts/bench/layers.py``).
 
 Reports land in bench-results/tmp/ (ignored by git); the top of each is printed.
 """
@@ -27,6 +28,10 @@ def profile(target: str, config: Config, sdk: bool) -> None:
     if target == "import":
         _importtime(tmp)
         return
+    if target == "layers":
+        from .layers import main as layers
+
+        raise SystemExit(layers(sdk=sdk))
     key, _, workload = target.partition(":")
     workload = workload or "calls"
     if workload not in WORKLOADS:
@@ -34,7 +39,9 @@ def profile(target: str, config: Config, sdk: bool) -> None:
     results = Results()
     clients = {client.key: client for client in select_clients(sdk or key.startswith("sdk"), results)}
     if key not in clients:
-        raise SystemExit(f"bench: unknown client {key!r}; one of {', '.join(clients)} or 'import'")
+        raise SystemExit(
+            f"bench: unknown client {key!r}; one of {', '.join(clients)} or 'import' or 'layers'"
+        )
     if workload == "bulk" and key not in BULK_MODES:
         raise SystemExit(f"bench: the bulk workload runs {', '.join(BULK_MODES)}, not {key!r}")
     client = clients[key]

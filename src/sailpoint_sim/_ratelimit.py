@@ -231,16 +231,17 @@ class Pacer:
             before = slot.before
             if before is not None:
                 due = max(due, self._free_at(before, now))
-            if due > now:
+            if due > now:  # pragma: no mutate - at due == now, 0.0 either way; slot.at is then <= now
                 return due - now
             slot.at = now
-            slot.before = None  # no chain of old slots is kept alive
+            # No chain of old slots is kept alive (any value that is not a slot would do as well).
+            slot.before = None  # pragma: no mutate - "" drops the reference just the same
             return 0.0
 
     def done(self, slot: Slot) -> None:
         """The request of ``slot`` was answered (or failed, or was never sent): note when."""
         with self._lock:
-            slot.before = None
+            slot.before = None  # pragma: no mutate - "" drops the reference just the same
             slot.done = max(self._clock(), slot.at) if slot.done is None else slot.done
 
     def hold(self, seconds: float) -> None:

@@ -174,3 +174,22 @@ def test_the_bulk_row_runs_our_paced_clients(
     assert (
         "sailpoint_sim async, concurrency 5: 40 updates at 20/1 s ≤ 1.05x ideal (2.00 s), no 429" in targets
     )
+
+
+def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.CaptureFixture[str]) -> None:
+    # Ours only (no SDK venv in the test run), tiny rounds, through the same child process `make bench
+    # ARGS="--profile layers"` starts: every layer of our stack gets a positive figure.
+    from scripts.bench import layers
+
+    assert layers.main(sdk=False, rounds=2, calls=3) == 0
+    printed = dict(
+        line.strip().rsplit(None, 1) for line in capsys.readouterr().out.splitlines()[1:] if line.strip()
+    )
+    assert list(printed) == [
+        "transport",
+        "transport + json.loads",
+        "transport + json.loads + typed model",
+        "sailpoint_sim sync client.get",
+        "httpx.Client.get + json.loads (the floor)",
+    ]
+    assert all(float(value) > 0 for value in printed.values())

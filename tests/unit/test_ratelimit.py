@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import heapq
+import itertools
 import math
 import pickle
 import threading
@@ -13,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sailpoint_sim import DEFAULT_RATE_LIMIT, ConfigurationError, RateLimit
-from sailpoint_sim._ratelimit import LONGEST_WINDOW, Pacer
+from sailpoint_sim._ratelimit import LONGEST_WINDOW, Pacer, Slot
 from tests.support.threads import run_in_threads
 
 
@@ -151,6 +153,18 @@ def test_a_place_given_up_frees_a_window_after() -> None:
     assert turn(pacer) == pytest.approx(1.02)
 
 
+def test_a_later_place_never_goes_before_an_earlier_one_that_waits() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    assert turn(pacer) == 0.0
+    first, second = pacer.reserve(1), pacer.reserve(1)
+    clock.now += 1.02  # the window has room for one again
+    assert pacer.ready(second) == pytest.approx(1.02)  # the first has not gone yet: it counts
+    assert pacer.ready(first) == 0.0
+    pacer.done(first)
+    assert pacer.ready(second) == pytest.approx(1.02)
+
+
 def test_a_new_token_starts_a_new_budget() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(2, 10.0), clock=clock)
@@ -232,6 +246,61 @@ def test_no_window_of_per_seconds_ever_holds_more_than_n_sends(
             assert times[i + requests] - times[i] >= per
 
 
+@given(
+    requests=st.integers(1, 6),
+    per=st.floats(0.5, 5.0),
+    callers=st.lists(
+        st.tuples(
+            st.floats(0.0, 2.0),  # when the caller reserves its place, after the previous one
+            st.floats(0.0, 2.0),  # how late it wakes after each wait
+            st.floats(0.0, 8.0),  # from its turn to reaching the gateway (a busy loop, a full pool)
+            st.floats(0.0, 3.0),  # from reaching the gateway to its answer
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+)
+def test_requests_that_reach_the_gateway_late_and_out_of_order_never_overfill_a_window(
+    requests: int, per: float, callers: list[tuple[float, float, float, float]]
+) -> None:
+    # Concurrent callers on one token, run as events in time order: each reserves, waits as told (waking
+    # late), goes, reaches the gateway some time later (possibly after requests reserved after it) and
+    # is answered later still. The gateway counts arrivals, as SailPoint's does: no window of `per`
+    # seconds may hold more than `requests` of them, and every caller gets to go.
+    clock = Clock()
+    pacer = Pacer(RateLimit(requests, per), clock=clock)
+    events: list[tuple[float, int, int, str]] = []  # (time, order, caller, what)
+    order = itertools.count()
+    start = clock.now
+    for index, (gap, _, _, _) in enumerate(callers):
+        start += gap
+        heapq.heappush(events, (start, next(order), index, "reserve"))
+    slots: dict[int, Slot] = {}
+    arrivals: list[float] = []
+    steps = 0
+    while events:
+        steps += 1
+        assert steps < 10_000, "callers never got their turn"
+        now, _, index, what = heapq.heappop(events)
+        clock.now = now
+        _, lateness, travel, answer = callers[index]
+        if what == "reserve":
+            slots[index] = pacer.reserve("token")
+        if what in ("reserve", "try"):
+            wait = pacer.ready(slots[index])
+            if wait > 0:
+                heapq.heappush(events, (now + wait + lateness, next(order), index, "try"))
+            else:
+                arrivals.append(now + travel)
+                heapq.heappush(events, (now + travel + answer, next(order), index, "answered"))
+        elif what == "answered":
+            pacer.done(slots[index])
+    assert len(arrivals) == len(callers)
+    arrivals.sort()
+    for i in range(len(arrivals) - requests):
+        assert arrivals[i + requests] - arrivals[i] >= per
+
+
 def test_threads_share_one_window() -> None:
     clock = Clock()
     pacer = Pacer(RateLimit(10, 1.0), clock=clock)
@@ -286,3 +355,27 @@ def test_a_hold_under_a_second_holds_and_a_non_positive_one_does_nothing() -> No
     pacer.hold(0.5)
     assert pacer.held_for() == 0.5
     assert turn(pacer, "t") == 0.5
+
+
+def test_a_short_window_looks_again_sooner_while_the_request_before_is_unanswered() -> None:
+    # The look-again interval is a twentieth of the window, at most 50 ms: 25 ms for a half-second window.
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 0.5), clock=clock)
+    first, second = pacer.reserve(1), pacer.reserve(1)
+    assert pacer.ready(first) == 0.0  # sent, not answered yet
+    assert pacer.ready(second) == pytest.approx(0.025)
+    long_window = Pacer(RateLimit(1, 10.0), clock=clock)
+    first, second = long_window.reserve(1), long_window.reserve(1)
+    assert long_window.ready(first) == 0.0
+    assert long_window.ready(second) == pytest.approx(0.05)
+
+
+def test_an_answer_reported_twice_keeps_the_first_time() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimit(1, 1.0), clock=clock)
+    slot = pacer.reserve(1)
+    assert pacer.ready(slot) == 0.0
+    pacer.done(slot)  # answered at 500.0
+    clock.now += 0.5
+    pacer.done(slot)  # reported again later: the window still runs from the first answer
+    assert turn(pacer) == pytest.approx(0.52)

@@ -1,0 +1,158 @@
+"""Where a single call's time goes, layer by layer: ours against SailPoint's SDK (issue 14).
+
+`make bench ARGS="--profile layers"` (or ``python -m scripts.bench.layers``) starts one loopback fake,
+then measures the client CPU time of one GET of one integration at each layer a client adds, in two
+processes: our venv (httpx's transport alone, + ``json.loads``, + our typed model, our sync client,
+``httpx.Client.get``) and the SDK 2.1.72 venv (urllib3 alone, + ``json.loads``, the SDK's call). Rounds
+of each layer are interleaved, so drift on a busy machine hits all of them alike; each figure is the
+lowest round mean, the round other work disturbed least (as ``timeit`` advises). Differences between layers say what each adds: what is left
+between our client and the SDK's is either ours (the facade row) or the HTTP stack's (transport vs
+urllib3) and the model's (ours vs pydantic's).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 15
+CALLS = 200
+HEADERS = {"Accept": "application/json", "X-SailPoint-Experimental": "true"}
+
+
+def measure(
+    layers: dict[str, Callable[[], object]], rounds: int = ROUNDS, calls: int = CALLS
+) -> dict[str, float]:
+    """The lowest over ``rounds`` of the mean thread CPU µs per call of each layer, layers interleaved."""
+    for layer in layers.values():  # warm up: connections, first-use imports, caches
+        for _ in range(20):
+            layer()
+    samples: dict[str, list[float]] = {name: [] for name in layers}
+    clock = time.thread_time_ns
+    for _ in range(rounds):
+        for name, layer in layers.items():
+            start = clock()
+            for _ in range(calls):
+                layer()
+            samples[name].append((clock() - start) / calls / 1000)
+    return {name: min(values) for name, values in samples.items()}
+
+
+def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, float]:
+    """The layers of our stack, in this (the project's) interpreter."""
+    import httpx
+
+    from sailpoint_sim import SimIntegrationsClient
+    from sailpoint_sim._generated_package import generated_package
+
+    dto = generated_package().ServiceDeskIntegrationDto
+    target = f"{url}/v2025/sim-integrations/{ident}"
+    headers = {**HEADERS, "Authorization": f"Bearer {token}"}
+    transport = httpx.HTTPTransport()
+    http = httpx.Client(headers=headers)
+    client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
+
+    def raw() -> bytes:
+        response = transport.handle_request(httpx.Request("GET", target, headers=headers))
+        try:
+            return response.read()
+        finally:
+            response.close()
+
+    layers: dict[str, Callable[[], object]] = {
+        "transport": raw,
+        "transport + json.loads": lambda: json.loads(raw()),
+        "transport + json.loads + typed model": lambda: dto.from_dict(json.loads(raw())),
+        "sailpoint_sim sync client.get": lambda: client.get(ident),
+        "httpx.Client.get + json.loads (the floor)": lambda: http.get(target).json(),
+    }
+    try:
+        return measure(layers, rounds, calls)
+    finally:
+        client.close()
+        http.close()
+        transport.close()
+
+
+def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, float]:
+    """The layers of SailPoint's SDK 2.1.72 (per-resource package), in its own venv's interpreter."""
+    import warnings
+
+    import urllib3
+    from sailpoint.configuration import Configuration, ConfigurationParams
+    from sailpoint.sim_integrations.api.sim_integrations_api import SIMIntegrationsApi
+    from sailpoint.sim_integrations.api_client import ApiClient
+
+    warnings.simplefilter("ignore")
+    target = f"{url}/sim-integrations/v1/{ident}"
+    headers = {**HEADERS, "Authorization": f"Bearer {token}"}
+    pool = urllib3.PoolManager()
+    params = ConfigurationParams()
+    params.base_url = url
+    params.access_token = token
+    configuration = Configuration(params)
+    configuration.experimental = True
+    configuration.suppress_experimental_warnings = True
+    api = SIMIntegrationsApi(ApiClient(configuration))
+
+    def raw() -> bytes:
+        data: bytes = pool.request("GET", target, headers=headers).data
+        return data
+
+    layers: dict[str, Callable[[], object]] = {
+        "urllib3": raw,
+        "urllib3 + json.loads": lambda: json.loads(raw()),
+        "SDK 2.1.72 get_sim_integration_v1": lambda: api.get_sim_integration_v1(
+            ident, x_sail_point_experimental="true"
+        ),
+    }
+    return measure(layers, rounds, calls)
+
+
+def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
+    """Start a fake, measure both sides in their own interpreters, print the table (``sdk=False``: ours
+    only, no SDK venv needed)."""
+    from .config import SDK_CURRENT
+    from .envs import ensure_venv
+    from .service import fake_service
+
+    sdk_python = ensure_venv(f"sailpoint-{SDK_CURRENT}", [f"sailpoint=={SDK_CURRENT}"]) if sdk else None
+    with fake_service() as service:
+        ident = service.seed(1)[0]
+        args = [service.url, service.token, ident]
+        figures: dict[str, float] = {}
+        sides = [("ours", Path(sys.executable))] + ([("sdk", sdk_python)] if sdk_python else [])
+        for side, python in sides:
+            done = subprocess.run(
+                [str(python), "-m", "scripts.bench.layers", side, *args, str(rounds), str(calls)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=900,
+                check=False,
+            )
+            if done.returncode != 0:
+                print(f"layers: the {side} side failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+                return 1
+            figures |= json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"client CPU per GET of one integration (lowest of {rounds} rounds x {calls} calls, µs):")
+    for name, value in figures.items():
+        print(f"  {name:<48} {value:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7:  # one side, run by main() in the right interpreter
+        side, url, token, ident, rounds, calls = sys.argv[1:]
+        measured: dict[str, Any] = (ours if side == "ours" else sdk)(
+            url, token, ident, int(rounds), int(calls)
+        )
+        print(json.dumps(measured))
+        sys.exit(0)
+    sys.exit(main())
