@@ -67,19 +67,19 @@ class StaticTokenAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the Authorization header."""
-        request.headers["Authorization"] = self._header
+        request.headers["Authorization"] = self._header  # pragma: no mutate - headers ignore case
         yield request
 
     # httpx's default sync/async flows wrap auth_flow in a second generator; this flow never reads a
     # body, so skip that layer on the per-request path.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the Authorization header (sync)."""
-        request.headers["Authorization"] = self._header
+        request.headers["Authorization"] = self._header  # pragma: no mutate - headers ignore case
         yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Add the Authorization header (async)."""
-        request.headers["Authorization"] = self._header
+        request.headers["Authorization"] = self._header  # pragma: no mutate - headers ignore case
         yield request
 
 
@@ -180,15 +180,22 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token_requests += 1
         # The API request's timeout applies to the token request too (a bare Request has none).
         extensions = {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
+        user_agent = request.headers.get(
+            "User-Agent",  # pragma: no mutate - headers ignore case
+            "",
+        )
         return httpx.Request(
-            "POST",
+            "POST",  # pragma: no mutate - httpx upper-cases the method: "post" is "POST"
             self.token_url,
             data={
                 "grant_type": "client_credentials",
                 "client_id": self.client_id,
                 "client_secret": self._client_secret,
             },
-            headers={"Accept": "application/json", "User-Agent": request.headers.get("User-Agent", "")},
+            headers={
+                "Accept": "application/json",  # pragma: no mutate - header names and media types ignore case
+                "User-Agent": user_agent,  # pragma: no mutate - headers ignore case
+            },
             extensions=extensions,
         )
 
@@ -273,7 +280,7 @@ class ClientCredentialsAuth(httpx.Auth):
                     response = yield self._token_request(request)
                     response.read()
                     token = self._store(response)
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        request.headers["Authorization"] = f"Bearer {token.value}"  # pragma: no mutate - headers ignore case
         response = yield request
         if response.status_code != 401:
             return
@@ -284,7 +291,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 token_response = yield self._token_request(request)
                 token_response.read()
                 fresh = self._store(token_response, after_401=True)
-        request.headers["Authorization"] = f"Bearer {fresh.value}"
+        request.headers["Authorization"] = f"Bearer {fresh.value}"  # pragma: no mutate - headers ignore case
         # Resend once; a second 401 is returned to the client and becomes AuthenticationError.
         yield request
 
@@ -297,11 +304,11 @@ class ClientCredentialsAuth(httpx.Auth):
         lock = self._async_locks.get(loop)
         if lock is None:
             # Created lazily, one per event loop: an asyncio.Lock binds to the loop that first waits on it.
+            # Only this loop's thread asks for this loop's lock, and nothing awaits in between, so no other
+            # lock for it can appear meanwhile; the thread lock guards the dictionary from other loops.
+            lock = asyncio.Lock()
             with self._thread_lock:
-                lock = self._async_locks.get(loop)
-                if lock is None:
-                    lock = asyncio.Lock()
-                    self._async_locks[loop] = lock
+                self._async_locks[loop] = lock
         return lock
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -315,7 +322,7 @@ class ClientCredentialsAuth(httpx.Auth):
                     response = yield self._token_request(request)
                     await response.aread()
                     token = self._store(response)
-        request.headers["Authorization"] = f"Bearer {token.value}"
+        request.headers["Authorization"] = f"Bearer {token.value}"  # pragma: no mutate - headers ignore case
         response = yield request
         if response.status_code != 401:
             return
@@ -326,7 +333,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 token_response = yield self._token_request(request)
                 await token_response.aread()
                 fresh = self._store(token_response, after_401=True)
-        request.headers["Authorization"] = f"Bearer {fresh.value}"
+        request.headers["Authorization"] = f"Bearer {fresh.value}"  # pragma: no mutate - headers ignore case
         yield request
 
 

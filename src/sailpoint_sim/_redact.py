@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 MASK: Final = "***"
-_MASK_BYTES: Final = MASK.encode("ascii")
 
 # Every logger that may quote a request or response: httpx's client, httpcore's connection layers (their
 # trace records carry raw response headers) and ours. A filter on a logger sees only the records logged on
@@ -63,41 +62,47 @@ _SHORT: Final = {"/": "/", '"': '"', "\\": "\\", "b": "\b", "f": "\f", "n": "\n"
 
 
 def _utf8_length(lead: int) -> int:
+    """How many bytes the UTF-8 sequence starting with ``lead`` has (1 for a byte that starts none)."""
     if lead >= 0xF0:
         return 4
     if lead >= 0xE0:
         return 3
-    return 2 if lead >= 0xC0 else 1
+    # 0xC0 and 0xC1 start only overlong forms, which are never valid: one byte, like a stray one.
+    return 2 if lead >= 0xC2 else 1
 
 
 class _Decoded:
-    """``text`` with every escape decoded, and the way back from decoded positions to ``text``'s."""
+    """``text`` with every escape decoded, and the way back from decoded positions to ``text``'s.
 
-    __slots__ = ("canon_starts", "literal", "orig_starts", "text", "value")
+    ``value`` is made of pieces: runs of literal text, and single characters decoded from one escape
+    (a surrogate pair of ``\\u`` escapes, or a whole UTF-8 sequence of ``%XX`` bytes, is one). So every
+    position between two decoded characters is a position between two pieces' characters in ``text`` too.
+    """
+
+    __slots__ = ("canon_starts", "orig_starts", "text", "value")
 
     def __init__(self, text: str, escape: re.Pattern[str]) -> None:
         self.text = text
         pieces: list[str] = []
         self.canon_starts: list[int] = []
         self.orig_starts: list[int] = []
-        self.literal: list[bool] = []
         canon = 0
         orig = 0
 
-        def add(value: str, orig_start: int, is_literal: bool) -> None:
+        def add(value: str, orig_start: int) -> None:
             nonlocal canon
             pieces.append(value)
             self.canon_starts.append(canon)
             self.orig_starts.append(orig_start)
-            self.literal.append(is_literal)
             canon += len(value)
 
         matches = list(escape.finditer(text))
         index = 0
         while index < len(matches):
             match = matches[index]
-            if match.start() > orig:
-                add(text[orig : match.start()], orig, True)
+            # The literal text before the escape; empty when escapes touch (a position found there
+            # belongs to the escape's piece, which starts at the same place).
+            add(text[orig : match.start()], orig)
             if match.group(1) is not None:
                 unit = int(match.group(1), 16)
                 following = matches[index + 1] if index + 1 < len(matches) else None
@@ -109,14 +114,14 @@ class _Decoded:
                     and 0xDC00 <= int(following.group(1), 16) < 0xE000
                 ):
                     low = int(following.group(1), 16)
-                    add(chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)), match.start(), False)
+                    add(chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)), match.start())
                     index += 1
                     orig = following.end()
                 else:
-                    add(chr(unit), match.start(), False)
+                    add(chr(unit), match.start())
                     orig = match.end()
             elif match.group(2) is not None:
-                add(_SHORT[match.group(2)], match.start(), False)
+                add(_SHORT[match.group(2)], match.start())
                 orig = match.end()
             else:
                 raw = bytes.fromhex(match.group(3).replace("%", ""))
@@ -124,33 +129,28 @@ class _Decoded:
                 while at < len(raw):
                     size = _utf8_length(raw[at])
                     try:
-                        char = raw[at : at + size].decode("utf-8")
+                        char = raw[at : at + size].decode(
+                            "utf-8"  # pragma: no mutate - codec names ignore case: "UTF-8" is this codec
+                        )
                     except UnicodeDecodeError:
                         size = 1
-                        char = raw[at : at + 1].decode("utf-8", "surrogateescape")
-                    add(char, match.start() + 3 * at, False)
+                        char = raw[at : at + 1].decode(
+                            "utf-8",  # pragma: no mutate - codec names ignore case: "UTF-8" is this codec
+                            "surrogateescape",
+                        )
+                    add(char, match.start() + 3 * at)
                     at += size
                 orig = match.end()
             index += 1
-        if orig < len(text):
-            add(text[orig:], orig, True)
+        # The literal rest, even when empty: the end of ``value`` then falls in it, at the end of ``text``.
+        add(text[orig:], orig)
         self.value = "".join(pieces)
 
-    def original(self, position: int, *, end: bool) -> int:
-        """The position in ``text`` of a decoded position (a match's start, or its end)."""
+    def original(self, position: int) -> int:
+        """The position in ``text`` of a position in ``value`` (a match's start or its end)."""
         piece = bisect.bisect_right(self.canon_starts, position) - 1
-        if end and piece >= 0 and self.canon_starts[piece] == position and position > 0:
-            piece -= 1  # an end falls just after the previous piece
-            if self.literal[piece]:
-                return self.orig_starts[piece] + position - self.canon_starts[piece]
-            return self.orig_starts[piece + 1]
-        if piece < 0:
-            return 0
-        if self.literal[piece]:
-            return self.orig_starts[piece] + position - self.canon_starts[piece]
-        if end:
-            return self.orig_starts[piece + 1] if piece + 1 < len(self.orig_starts) else len(self.text)
-        return self.orig_starts[piece]
+        # A decoded character's piece is one character long: a position in it is its start.
+        return self.orig_starts[piece] + position - self.canon_starts[piece]
 
 
 def _spans(haystack: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -184,26 +184,28 @@ def _needles(secrets: Iterable[str]) -> list[str]:
             needles.add(secret)
             if " " in secret:
                 needles.add(secret.replace(" ", "+"))  # form encoding writes a space as "+"
-    return sorted(needles, key=len, reverse=True)
+    return list(needles)  # in any order: every span of every needle is found, then sorted
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
     """``text`` with each secret, in any of its encoded forms, replaced by ``***``."""
     needles = _needles(secrets)
-    if not needles or not text:
+    if not needles:
         return text
-    if "\\" not in text and "%" not in text:
-        spans = _spans(text, needles)  # no escapes: only the raw forms can be there
-        return _mask_spans(text, spans) if spans else text
-    # The raw forms too: a secret holding "%41" or "\\n" is not in the decoded text as it was written.
+    # The raw forms; with no escape in the text, only they can be there. (A secret holding "%41" or
+    # "\\n" is not in the decoded text as it was written, so they are searched in any case.)
     spans = _spans(text, needles)
-    for escape in (_STRICT, _LOOSE) if "\\\\" in text else (_STRICT,):
+    if "\\" not in text and "%" not in text:
+        return _mask_spans(text, spans)
+    # Without a double backslash, LOOSE reads a text exactly as STRICT does: running it too is only slower.
+    escapes = (_STRICT, _LOOSE) if "\\\\" in text else (_STRICT,)  # pragma: no mutate - only faster (above)
+    for escape in escapes:
         decoded = _Decoded(text, escape)
         spans += [
-            (decoded.original(start, end=False), decoded.original(stop, end=True))
+            (decoded.original(start), decoded.original(stop))
             for start, stop in _spans(decoded.value, needles)
         ]
-    return _mask_spans(text, spans) if spans else text
+    return _mask_spans(text, spans)
 
 
 def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
@@ -211,11 +213,14 @@ def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
 
     Bytes that are not UTF-8 are kept exactly (they round-trip through ``surrogateescape``).
     """
-    if not content:
-        return content
-    text = content.decode("utf-8", "surrogateescape")
-    redacted = redact_text(text, secrets)
-    return content if redacted is text else redacted.encode("utf-8", "surrogateescape")
+    text = content.decode(
+        "utf-8",  # pragma: no mutate - codec names ignore case: "UTF-8" is this codec
+        "surrogateescape",
+    )
+    return redact_text(text, secrets).encode(
+        "utf-8",  # pragma: no mutate - codec names ignore case: "UTF-8" is this codec
+        "surrogateescape",
+    )
 
 
 def redact_headers(
@@ -243,7 +248,7 @@ LOG_FILTER_MIN_LENGTH: Final = 8
 
 _SOURCES: weakref.WeakSet[SecretSource] = weakref.WeakSet()
 _LOCK = threading.Lock()
-_INSTALLED: list[logging.Filter] = []
+_installed = False
 
 
 def register(source: SecretSource) -> None:
@@ -285,10 +290,11 @@ class SecretLogFilter(logging.Filter):
 
 def install_log_filter(package_logger: logging.Logger) -> None:
     """Attach the filter to httpx's, httpcore's and ``package_logger`` (once per process)."""
+    global _installed
     with _LOCK:
-        if _INSTALLED:
+        if _installed:
             return
-        log_filter = SecretLogFilter()
-        _INSTALLED.append(log_filter)
+        _installed = True
+    log_filter = SecretLogFilter()
     for name in (*LOGGER_NAMES, package_logger.name):
         logging.getLogger(name).addFilter(log_filter)
