@@ -23,7 +23,7 @@ from sailpoint_sim import (
 )
 from sailpoint_sim._base import shared_ssl_context
 
-from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder
+from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder, Sleeps, policy
 from .test_facade_pacing import paced
 
 BASE = "https://acme.api.identitynow.com"
@@ -98,6 +98,7 @@ async def test_299_is_a_success_and_300_is_not(api_factory: ApiFactory) -> None:
     with pytest.raises(UnexpectedStatusError) as info:
         await api("get", "x")
     assert info.value.status_code == 300
+    assert str(info.value).endswith("; redirect to (none) not followed (never are)")  # 300 is a redirect
 
 
 async def test_a_retried_get_answered_404_is_not_found(api_factory: ApiFactory) -> None:
@@ -345,3 +346,17 @@ async def test_a_final_429_past_retry_after_max_holds_nobody(api_factory: ApiFac
     started = clock.now
     await api("get", "b")
     assert tenant.sent_at[1] == started
+
+
+async def test_without_a_rate_limit_a_retry_waits_only_its_backoff(api_factory: ApiFactory) -> None:
+    sleeps = Sleeps()
+    api = api_factory(
+        Recorder(
+            api=FailFirst(httpx.Response(503), then=lambda request: httpx.Response(200, json=INTEGRATION))
+        ),
+        access_token="tok",
+        rate_limit=None,
+        retry=policy(sleeps),
+    )
+    assert (await api("get", "x")).name == INTEGRATION["name"]
+    assert sleeps == [0.5]
