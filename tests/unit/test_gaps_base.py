@@ -12,7 +12,9 @@ import pytest
 
 from sailpoint_sim import (
     APIConnectionError,
+    APITimeoutError,
     AsyncSimIntegrationsClient,
+    InvalidRequestError,
     NotFoundError,
     RateLimit,
     RateLimitError,
@@ -21,7 +23,7 @@ from sailpoint_sim import (
     UnexpectedStatusError,
     UnreadableResponseError,
 )
-from sailpoint_sim._base import shared_ssl_context
+from sailpoint_sim._base import Expect, shared_ssl_context
 
 from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder, Sleeps, policy
 from .test_facade_pacing import paced
@@ -360,3 +362,60 @@ async def test_without_a_rate_limit_a_retry_waits_only_its_backoff(api_factory: 
     )
     assert (await api("get", "x")).name == INTEGRATION["name"]
     assert sleeps == [0.5]
+
+
+# -- the request builder's last line of defence -------------------------------------------------------
+# The public methods validate ids and bodies first; these pin what _prepare does with whatever slips by.
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"method": "post", "url": "/sim-integrations", "headers": {}, "json": {"a": float("nan")}},
+            "cannot build the request: ValueError: Out of range float values are not JSON compliant",
+        ),
+        (
+            {"method": "get", "url": "/sim-integrations/x\n", "headers": {}},
+            "cannot build the request: InvalidURL: Invalid non-printable ASCII character in URL, '\\n' at",
+        ),
+        (
+            {"method": "get", "url": "/sim-integrations/../x", "headers": {}},
+            "the id would take the request outside /sim-integrations",
+        ),
+    ],
+    ids=["nan", "newline", "dot-dot"],
+)
+def test_a_request_that_cannot_be_built_safely_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    client = SimIntegrationsClient(BASE, access_token="tok")
+    with pytest.raises(InvalidRequestError) as info:
+        client._prepare(kwargs, Expect.ONE)
+    assert str(info.value).startswith(message)
+
+
+# -- pacing: what a wait says ----------------------------------------------------------------------------
+
+
+async def test_a_pacing_wait_past_the_deadline_says_how_long_it_would_have_been(
+    api_factory: ApiFactory,
+) -> None:
+    api, _clock, _tenant = paced(api_factory, RateLimit(1, 10.0), deadline=5.0)
+    await api("get", "1")
+    with pytest.raises(APITimeoutError) as info:
+        await api("get", "2")
+    assert str(info.value) == (
+        "deadline of 5 s passed before the request could be sent (10.20 s to wait for the rate limit) "
+        f"during GET {COLLECTION}/2 (attempt 1)"
+    )
+
+
+async def test_a_pacing_wait_is_logged_with_the_call_and_the_limit(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api, _clock, _tenant = paced(api_factory, RateLimit(1, 2.0))
+    caplog.set_level(logging.DEBUG, logger="sailpoint_sim")
+    await api("get", "1")
+    await api("get", "2")
+    assert [r.getMessage() for r in caplog.records if "rate limit" in r.getMessage()] == [
+        f"GET {COLLECTION}/2: waiting 2.04 s for the rate limit (1 per 2 s)"
+    ]
