@@ -22,6 +22,7 @@ from sailpoint_sim import (
     SimIntegrationsClient,
 )
 from sailpoint_sim._send import TRACE
+from sailpoint_sim.as_code import UnmappedReferencesError
 from tests.support.clients import maybe_await
 
 from .helpers import (
@@ -290,3 +291,38 @@ async def test_apply_passes_keep_unmapped_and_progress(api_factory: ApiFactory) 
     assert report.ok
     assert lines  # one line per change
     assert [r.method for r in recorder.api_requests if r.method != "GET"] == ["PATCH"]
+
+
+# -- the as-code methods' documented defaults: nothing deleted, nothing unmapped sent --------------
+
+
+async def test_export_keeps_other_files_unless_asked_to_prune(
+    api_factory: ApiFactory, tmp_path: Path
+) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(200, json=[INTEGRATION])), access_token="tok"
+    )
+    (tmp_path / "Gone.json").write_text(json.dumps({"name": "Gone"}), encoding="utf-8")
+    result = await maybe_await(api.client.export(tmp_path))
+    assert (result.stale, result.removed) == (("Gone.json",), ())
+    assert (tmp_path / "Gone.json").is_file()
+
+
+async def test_plan_does_not_prune_by_default(api_factory: ApiFactory) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(200, json=[INTEGRATION])), access_token="tok"
+    )
+    other = {key: value for key, value in INTEGRATION.items() if key not in ("id", "created", "modified")}
+    plan = await maybe_await(api.client.plan({"Other": {**other, "name": "Other"}}))
+    assert plan.prune is False
+    assert [(item.name, str(item.action)) for item in plan.changes] == [("Other", "create")]
+
+
+async def test_apply_refuses_unmapped_references_by_default(api_factory: ApiFactory) -> None:
+    recorder = Recorder(api=lambda request: httpx.Response(200, json=[INTEGRATION]))
+    api = api_factory(recorder, access_token="tok")
+    changed = {INTEGRATION["name"]: {**INTEGRATION, "description": "Rewritten"}}
+    plan = await maybe_await(api.client.plan(changed, id_map={"not-referenced": "elsewhere"}))
+    with pytest.raises(UnmappedReferencesError, match=r"not in the id map"):
+        await maybe_await(api.client.apply(plan))
+    assert [r.method for r in recorder.api_requests] == ["GET"]  # the plan's list; apply sent nothing
