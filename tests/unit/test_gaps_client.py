@@ -18,6 +18,7 @@ from sailpoint_sim import (
     APIConnectionError,
     AsyncSimIntegrationsClient,
     AuthenticationError,
+    ResponseTooLargeError,
     RetryPolicy,
     SimIntegrationsClient,
 )
@@ -36,6 +37,7 @@ from .helpers import (
     policy,
     token_response,
 )
+from .test_send_path import MiB, streamed
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
 
@@ -226,6 +228,21 @@ async def test_own_client_sends_through_its_own_transport(cls: Any, monkeypatch:
     assert sent.headers["Authorization"] == "Bearer tok"
     assert sent.headers["X-SailPoint-Experimental"] == "true"
     await maybe_await(client.aclose() if isinstance(client, AsyncSimIntegrationsClient) else client.close())
+
+
+async def test_a_body_past_the_cap_is_not_pulled_whole(api_factory: ApiFactory, kind: str) -> None:
+    # A finite body (the endless one in test_send_path hangs rather than fails when the cap is lost):
+    # reading stops at the first chunk past the cap instead of taking in all 4 MiB first.
+    pulled = [0]
+    chunks = iter([b"x" * 65536] * 64)
+    api = api_factory(
+        Recorder(api=lambda r: httpx.Response(200, content=streamed(kind, chunks, pulled))),
+        access_token="tok",
+        max_response_bytes=MiB,
+    )
+    with pytest.raises(ResponseTooLargeError):
+        await api("get", "x")
+    assert MiB < pulled[0] <= MiB + 65536
 
 
 async def test_a_given_clients_own_auth_never_replaces_the_token(kind: str) -> None:
