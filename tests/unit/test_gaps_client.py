@@ -18,11 +18,13 @@ from sailpoint_sim import (
     APIConnectionError,
     AsyncSimIntegrationsClient,
     AuthenticationError,
+    ConfigurationError,
     ResponseTooLargeError,
     RetryPolicy,
     SimIntegrationsClient,
 )
 from sailpoint_sim._send import TRACE
+from sailpoint_sim._version import __version__
 from sailpoint_sim.as_code import UnmappedReferencesError
 from tests.support.clients import maybe_await
 
@@ -213,9 +215,12 @@ async def test_a_zero_retry_after_retries_without_sleeping(api_factory: ApiFacto
 # -- the send paths --------------------------------------------------------------------------------
 
 
-async def test_own_client_sends_through_its_own_transport(cls: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_own_client_sends_through_its_own_transport(
+    cls: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    caplog.set_level(logging.INFO, logger="httpx")
     # Port 1 on loopback refuses at once: a request that went anywhere but the transport would fail.
     client = cls("http://127.0.0.1:1", access_token="tok", retry=RetryPolicy(max_attempts=1))
     assert client._transport is not None
@@ -224,10 +229,41 @@ async def test_own_client_sends_through_its_own_transport(cls: Any, monkeypatch:
     result = await maybe_await(client.get("x"))
     assert result.name == INTEGRATION["name"]
     [sent] = recorder.api_requests
-    assert str(sent.url) == "http://127.0.0.1:1/v2025/sim-integrations/x"
+    url = "http://127.0.0.1:1/v2025/sim-integrations/x"
+    assert str(sent.url) == url
     assert sent.headers["Authorization"] == "Bearer tok"
     assert sent.headers["X-SailPoint-Experimental"] == "true"
+    assert sent.headers["Accept"] == "application/json"
+    assert sent.headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+    # The line httpx.Client.send would have logged, written by the direct path itself.
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines == [f'HTTP Request: GET {url} "HTTP/1.1 200 OK"']
     await maybe_await(client.aclose() if isinstance(client, AsyncSimIntegrationsClient) else client.close())
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "through-httpx"])
+def test_own_client_requests_carry_accept_and_the_default_user_agent(
+    cls: Any, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    import sailpoint_sim._send
+
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", direct)
+    client = cls(BASE, access_token="tok")
+    assert (client._transport is not None) is direct
+    headers = client._prepare_get("x").request.headers
+    assert headers["Accept"] == "application/json"
+    assert headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+
+
+def test_a_wrong_http_client_is_refused_naming_both_types() -> None:
+    sync_message = r"^http_client must be an httpx\.Client for SimIntegrationsClient, got AsyncClient$"
+    with pytest.raises(ConfigurationError, match=sync_message):
+        SimIntegrationsClient(BASE, access_token="t", http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+    async_message = r"^http_client must be an httpx\.AsyncClient for AsyncSimIntegrationsClient, got Client$"
+    with pytest.raises(ConfigurationError, match=async_message):
+        AsyncSimIntegrationsClient(BASE, access_token="t", http_client=httpx.Client())  # type: ignore[arg-type]
 
 
 async def test_a_body_past_the_cap_is_not_pulled_whole(api_factory: ApiFactory, kind: str) -> None:
