@@ -19,6 +19,7 @@ from sailpoint_sim import (
     AsyncSimIntegrationsClient,
     AuthenticationError,
     ConfigurationError,
+    InvalidRequestError,
     ResponseTooLargeError,
     RetryPolicy,
     SimIntegrationsClient,
@@ -152,8 +153,9 @@ class CloseOnSleep:
         ("token", token_503),
         ("token", lambda: httpx.ConnectError("refused")),
         ("api", lambda: httpx.Response(503)),
+        ("api", lambda: httpx.ConnectError("refused")),
     ],
-    ids=["token-503", "token-connect-error", "api-503"],
+    ids=["token-503", "token-connect-error", "api-503", "api-connect-error"],
 )
 async def test_close_during_a_retry_wait_ends_the_call_typed_and_unretried(
     api_factory: ApiFactory, where: str, failure: Any
@@ -379,3 +381,144 @@ async def test_apply_refuses_unmapped_references_by_default(api_factory: ApiFact
     with pytest.raises(UnmappedReferencesError, match=r"not in the id map"):
         await maybe_await(api.client.apply(plan))
     assert [r.method for r in recorder.api_requests] == ["GET"]  # the plan's list; apply sent nothing
+
+
+# -- API requests: what their failures and retries say ----------------------------------------------
+
+API_URL = f"{BASE}/v2025/sim-integrations/x"
+
+
+async def test_api_connection_failure_names_the_request(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    caplog.set_level(logging.WARNING, logger="sailpoint_sim")
+    api = api_factory(Recorder(api=refuse), access_token="tok")
+    with pytest.raises(
+        APIConnectionError, match=rf"^ConnectError during GET {API_URL}: refused \(after 3"
+    ) as info:
+        await api("get", "x")
+    assert (info.value.method, info.value.url) == ("GET", API_URL)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert (
+        warnings[0]
+        == f"GET {API_URL} failed with ConnectError (attempt 1/3, trackingId none); retrying in 0.50 s"
+    )
+
+
+async def test_api_retry_records_carry_the_body_tracking_id(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="sailpoint_sim")
+    answers = FailFirst(
+        httpx.Response(503, json={"trackingId": "api-track-1", "messages": []}),
+        then=lambda request: httpx.Response(200, json=INTEGRATION),
+    )
+    api = api_factory(Recorder(api=answers), access_token="tok")
+    await api("get", "x")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"GET {API_URL} failed with 503 Service Unavailable (attempt 1/3, trackingId api-track-1); retrying in 0.50 s"
+    ]
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert f"GET {API_URL} -> 503 (attempt 1/3, trackingId api-track-1)" in debug
+
+
+async def test_api_connection_retries_stop_at_a_wait_the_deadline_cannot_cover(
+    api_factory: ApiFactory,
+) -> None:
+    sleeps = Sleeps()
+    answers = FailFirst(
+        httpx.ConnectError("refused"), then=lambda request: httpx.Response(200, json=INTEGRATION)
+    )
+    retry = policy(sleeps, backoff_initial=10.0, backoff_max=10.0)
+    api = api_factory(Recorder(api=answers), access_token="tok", retry=retry, deadline=5.0)
+    with pytest.raises(APIConnectionError):
+        await api("get", "x")
+    assert sleeps == []  # a 10 s wait would pass the 5 s deadline: the call ends at once
+    assert answers.calls == 1
+
+
+async def test_an_undecodable_body_is_typed_naming_the_request_and_not_retried(
+    api_factory: ApiFactory, kind: str
+) -> None:
+    # Not gzip at all: httpx raises DecodingError, a RequestError that is not a TransportError.
+    answers = FailFirst(
+        httpx.Response(
+            200, headers={"Content-Encoding": "gzip"}, content=streamed(kind, iter([b"not gzip"]))
+        ),
+        then=lambda request: httpx.Response(200, json=INTEGRATION),
+    )
+    api = api_factory(Recorder(api=answers), access_token="tok")
+    with pytest.raises(APIConnectionError, match=rf"^DecodingError during GET {API_URL}: ") as info:
+        await api("get", "x")
+    assert (info.value.method, info.value.url, info.value.attempts) == ("GET", API_URL, 1)
+    assert answers.calls == 1
+
+
+async def test_a_closed_client_refuses_calls_with_a_plain_message(api_factory: ApiFactory) -> None:
+    api = api_factory(Recorder(), access_token="tok")
+    await api.close()
+    with pytest.raises(InvalidRequestError, match=r"^the client is closed$"):
+        await api("get", "x")
+    assert api.recorder.requests == []
+
+
+async def test_a_closed_given_http_client_refuses_calls_with_a_plain_message(api_factory: ApiFactory) -> None:
+    api = api_factory(Recorder(), access_token="tok")
+    await maybe_await(api.http.aclose() if isinstance(api.http, httpx.AsyncClient) else api.http.close())
+    with pytest.raises(InvalidRequestError, match=r"^the client is closed$"):
+        await api("get", "x")
+    assert api.recorder.requests == []
+
+
+class CloseHttpOnSleep:
+    """A RetryPolicy's sleep that closes the user's httpx client (not ours) instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.http: httpx.Client | httpx.AsyncClient | None = None
+
+    def sleep(self, seconds: float) -> None:
+        assert isinstance(self.http, httpx.Client)
+        self.http.close()
+
+    async def async_sleep(self, seconds: float) -> None:
+        assert isinstance(self.http, httpx.AsyncClient)
+        await self.http.aclose()
+
+
+@pytest.mark.parametrize("where", ["token", "api"])
+async def test_a_given_http_client_closed_during_a_retry_wait_ends_the_call_typed(
+    api_factory: ApiFactory, where: str
+) -> None:
+    closer = CloseHttpOnSleep()
+    retry = RetryPolicy(sleep=closer.sleep, async_sleep=closer.async_sleep, jitter=False)
+    fail_first = FailFirst(
+        token_503() if where == "token" else httpx.Response(503), then=lambda r: token_response()
+    )
+    recorder = Recorder(token=fail_first) if where == "token" else Recorder(api=fail_first)
+    api = api_factory(recorder, retry=retry)
+    closer.http = api.http
+    # httpx refuses to send on its closed client (RuntimeError): the call ends as one closed during it.
+    with pytest.raises(APIConnectionError, match=rf"^the client was closed during GET {API_URL}; "):
+        await api("get", "x")
+    assert fail_first.calls == 1
+
+
+# -- a 401's body is read within the cap before the auth flow sees it --------------------------------
+
+
+async def test_a_401_body_is_read_within_the_cap(api_factory: ApiFactory, kind: str) -> None:
+    pulled = [0]
+    chunks = iter([b"x" * 65536] * 64)  # 4 MiB, finite: a read past the cap fails here, not hangs
+    answers = FailFirst(
+        httpx.Response(401, content=streamed(kind, chunks, pulled)),
+        then=lambda request: httpx.Response(200, json=INTEGRATION),
+    )
+    recorder = Recorder(api=answers)
+    api = api_factory(recorder)
+    assert (await api("get", "x")).name == INTEGRATION["name"]
+    assert len(recorder.token_requests) == 2  # renewed after the 401
+    assert pulled[0] <= 2 * MiB  # the error body cap (1 MiB) and a chunk, not the whole 4 MiB
