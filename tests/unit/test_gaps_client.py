@@ -468,7 +468,10 @@ async def test_a_closed_client_refuses_calls_with_a_plain_message(api_factory: A
 
 async def test_a_closed_given_http_client_refuses_calls_with_a_plain_message(api_factory: ApiFactory) -> None:
     api = api_factory(Recorder(), access_token="tok")
-    await maybe_await(api.http.aclose() if isinstance(api.http, httpx.AsyncClient) else api.http.close())
+    if isinstance(api.http, httpx.AsyncClient):
+        await api.http.aclose()
+    else:
+        api.http.close()
     with pytest.raises(InvalidRequestError, match=r"^the client is closed$"):
         await api("get", "x")
     assert api.recorder.requests == []
