@@ -24,6 +24,8 @@ from sailpoint_sim import (
     RetryPolicy,
     SimIntegrationsClient,
 )
+from sailpoint_sim._base import shared_ssl_context
+from sailpoint_sim._config import DEFAULT_LIMITS
 from sailpoint_sim._send import TRACE
 from sailpoint_sim._version import __version__
 from sailpoint_sim.as_code import UnmappedReferencesError
@@ -257,6 +259,10 @@ def test_own_client_requests_carry_accept_and_the_default_user_agent(
     headers = client._prepare_get("x").request.headers
     assert headers["Accept"] == "application/json"
     assert headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+    assert (
+        cls(BASE, access_token="tok", user_agent="ua/1")._prepare_get("x").request.headers["User-Agent"]
+        == "ua/1"
+    )
 
 
 def test_a_wrong_http_client_is_refused_naming_both_types() -> None:
@@ -525,3 +531,46 @@ async def test_a_401_body_is_read_within_the_cap(api_factory: ApiFactory, kind: 
     assert (await api("get", "x")).name == INTEGRATION["name"]
     assert len(recorder.token_requests) == 2  # renewed after the 401
     assert pulled[0] <= 2 * MiB  # the error body cap (1 MiB) and a chunk, not the whole 4 MiB
+
+
+# -- our own client's transport: the shared TLS context, the documented pool limits, closed with us ---
+
+
+class ClosingTransport(httpx.MockTransport):
+    """A MockTransport that remembers being closed."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_own_transport_has_our_tls_context_and_limits_and_closes_with_the_client(
+    cls: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    built: list[dict[str, Any]] = []
+    recorder = Recorder()
+
+    def transport(**kwargs: Any) -> ClosingTransport:
+        built.append(kwargs)
+        return ClosingTransport(recorder)
+
+    # The transport class itself is replaced: what the client builds it with is what it would dial with.
+    monkeypatch.setattr(httpx, "HTTPTransport", transport)
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", transport)
+    client = cls(BASE, access_token="tok")
+    assert built == [{"verify": shared_ssl_context(), "limits": DEFAULT_LIMITS}]
+    # README: up to 100 connections per client, all kept alive for 5 s (httpx keeps only 20).
+    assert (DEFAULT_LIMITS.max_connections, DEFAULT_LIMITS.max_keepalive_connections) == (100, 100)
+    assert DEFAULT_LIMITS.keepalive_expiry == 5.0
+    await maybe_await(client.get("x"))
+    assert len(recorder.api_requests) == 1
+    own = client._transport
+    assert isinstance(own, ClosingTransport) and not own.closed
+    await maybe_await(client.aclose() if isinstance(client, AsyncSimIntegrationsClient) else client.close())
+    assert own.closed  # no pooled connection outlives the client
