@@ -14,6 +14,7 @@ from sailpoint_sim import (
     APIConnectionError,
     APITimeoutError,
     AsyncSimIntegrationsClient,
+    BadRequestError,
     InvalidRequestError,
     NotFoundError,
     RateLimit,
@@ -101,6 +102,14 @@ async def test_299_is_a_success_and_300_is_not(api_factory: ApiFactory) -> None:
         await api("get", "x")
     assert info.value.status_code == 300
     assert str(info.value).endswith("; redirect to (none) not followed (never are)")  # 300 is a redirect
+
+
+async def test_a_400_with_a_location_header_is_not_called_a_redirect(api_factory: ApiFactory) -> None:
+    refused = httpx.Response(400, headers={"Location": "https://elsewhere.example/"}, json={"message": "bad"})
+    api = api_factory(Recorder(api=lambda request: refused), access_token="tok")
+    with pytest.raises(BadRequestError) as info:
+        await api("get", "x")
+    assert str(info.value) == f"HTTP 400 Bad Request from GET {COLLECTION}/x: bad"
 
 
 async def test_a_retried_get_answered_404_is_not_found(api_factory: ApiFactory) -> None:
@@ -296,7 +305,10 @@ async def test_our_own_client_asks_for_json_and_names_itself(cls: Any) -> None:
     assert sent.headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
 
 
-def test_every_client_shares_one_verifying_tls_context() -> None:
+def test_every_client_shares_one_verifying_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sailpoint_sim._base
+
+    monkeypatch.setattr(sailpoint_sim._base, "_SSL_CONTEXTS", [])  # as in a fresh process: none built yet
     context = shared_ssl_context()
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
