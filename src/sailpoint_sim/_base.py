@@ -21,7 +21,6 @@ import httpx
 from ._auth import ClientCredentialsAuth, StaticTokenAuth, budget_key
 from ._config import (
     DEFAULT_API_VERSION,
-    EXPERIMENTAL_VALUE,
     ClientSettings,
     Layout,
     config_file_kwargs,
@@ -45,6 +44,7 @@ from ._redact import install_log_filter, redact_text
 from ._redact import register as register_secret_source
 from ._retry import RetryPolicy, Verdict
 from ._send import (
+    CONTENT_TYPE,
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE_BYTES,
     TRACE,
@@ -75,9 +75,6 @@ class _NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
-    def __bool__(self) -> bool:
-        return False
-
 
 NOT_GIVEN: Final = _NotGiven()
 
@@ -86,9 +83,15 @@ class Expect(enum.Enum):
     """What the body of a successful response must be."""
 
     LIST = "a JSON array of integrations"
-    ONE = "one integration object"
+    ONE = "a JSON object (an integration)"
     NOTHING = "nothing (DELETE: 200 or 204)"
 
+
+# httpx compares header names without case, and media types are case-insensitive (RFC 9110 8.3.1).
+ACCEPT: Final = "Accept"  # pragma: no mutate - header names ignore case
+USER_AGENT: Final = "User-Agent"  # pragma: no mutate - header names ignore case
+LOCATION: Final = "Location"  # pragma: no mutate - header names ignore case
+JSON_MEDIA_TYPE: Final = "application/json"  # pragma: no mutate - media types ignore case
 
 _SSL_CONTEXTS: list[ssl.SSLContext] = []
 _URL_CACHE_SIZE: Final = 256
@@ -206,9 +209,9 @@ class BaseClient:
         )
         self._extra_headers: dict[str, str] = {}
         if http_client is not None:
-            self._extra_headers["Accept"] = "application/json"
+            self._extra_headers[ACCEPT] = JSON_MEDIA_TYPE
             if self._user_agent_given:
-                self._extra_headers["User-Agent"] = self.user_agent
+                self._extra_headers[USER_AGENT] = self.user_agent
         # The direct send path (issue 14) builds its httpx.Request itself, with what build_request would
         # merge in from our own client: its headers and timeout (it keeps no cookies on that path).
         self._direct_headers: list[tuple[str, str]] | None = None
@@ -220,7 +223,7 @@ class BaseClient:
             self._direct_names = frozenset(name.lower() for name, _ in self._direct_headers)
 
     def _default_headers(self) -> dict[str, str]:
-        return {"User-Agent": self.user_agent, "Accept": "application/json"}
+        return {USER_AGENT: self.user_agent, ACCEPT: JSON_MEDIA_TYPE}
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Self:
@@ -306,38 +309,28 @@ class BaseClient:
         return Prepared(request, kind)
 
     def _prepare_list(self) -> Prepared:
-        return self._prepare(
-            self._generated.op_list._get_kwargs(x_sail_point_experimental=EXPERIMENTAL_VALUE), Expect.LIST
-        )
+        return self._prepare(self._generated.op_list._get_kwargs(), Expect.LIST)
 
     def _prepare_get(self, id: str) -> Prepared:
-        kwargs = self._generated.op_get._get_kwargs(
-            validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
+        kwargs = self._generated.op_get._get_kwargs(validate_id(id))
         return self._prepare(kwargs, Expect.ONE)
 
     def _prepare_create(self, details: object) -> Prepared:
-        kwargs = self._generated.op_create._get_kwargs(
-            body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
+        kwargs = self._generated.op_create._get_kwargs(body=coerce_details(details))
         return self._prepare(kwargs, Expect.ONE)
 
     def _prepare_update(self, id: str, details: object) -> Prepared:
-        kwargs = self._generated.op_put._get_kwargs(
-            validate_id(id), body=coerce_details(details), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
+        kwargs = self._generated.op_put._get_kwargs(validate_id(id), body=coerce_details(details))
         return self._prepare(kwargs, Expect.ONE)
 
     def _prepare_patch(self, id: str, operations: object, *, rule: bool = False) -> Prepared:
         module = self._generated.op_patch_rule if rule else self._generated.op_patch
         body = wire_body(coerce_operations(operations), self.patch_format)
-        kwargs = module._get_kwargs(validate_id(id), body=body, x_sail_point_experimental=EXPERIMENTAL_VALUE)
+        kwargs = module._get_kwargs(validate_id(id), body=body)
         return self._prepare(kwargs, Expect.ONE)
 
     def _prepare_delete(self, id: str) -> Prepared:
-        kwargs = self._generated.op_delete._get_kwargs(
-            validate_id(id), x_sail_point_experimental=EXPERIMENTAL_VALUE
-        )
+        kwargs = self._generated.op_delete._get_kwargs(validate_id(id))
         return self._prepare(kwargs, Expect.NOTHING)
 
     # -- the send loop's I/O-free steps (the loops: _client._call, _async_client._call) ----------------
@@ -468,7 +461,7 @@ class BaseClient:
             secrets=secrets,
         )
         if 300 <= error.status_code < 400:
-            location = redact_text(response.headers.get("Location", "(none)"), secrets)
+            location = redact_text(response.headers.get(LOCATION, "(none)"), secrets)
             # The server's messages stay as sent; the line says why nothing followed.
             error.args = (f"{error}; redirect to {one_line(location)[:200]} not followed (never are)",)
         if logger.isEnabledFor(logging.DEBUG):
@@ -495,9 +488,7 @@ class BaseClient:
         try:
             if prepared.kind is Expect.LIST:
                 if not isinstance(data, list):
-                    raise self._unreadable(
-                        prepared, response, content, "expected a JSON array of integrations"
-                    )
+                    raise self._unreadable(prepared, response, content, f"expected {prepared.kind.value}")
                 result: list[ServiceDeskIntegrationDto] = []
                 for index, item in enumerate(data):
                     if not isinstance(item, dict):
@@ -507,7 +498,7 @@ class BaseClient:
                     result.append(dto.from_dict(item))
                 return result
             if not isinstance(data, dict):
-                raise self._unreadable(prepared, response, content, "expected a JSON object (an integration)")
+                raise self._unreadable(prepared, response, content, f"expected {prepared.kind.value}")
             return dto.from_dict(data)
         except UnreadableResponseError:
             raise
@@ -525,7 +516,7 @@ class BaseClient:
         return UnreadableResponseError(
             reason,
             status_code=response.status_code,
-            content_type=response.headers.get("Content-Type", ""),
+            content_type=response.headers.get(CONTENT_TYPE, ""),
             body_excerpt=redacted_excerpt(content, self._secret_values()),
             method=prepared.method,
             url=prepared.url,

@@ -132,7 +132,8 @@ class SimIntegrationsClient(BaseClient):
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             headers=self._default_headers(),
-            follow_redirects=False,
+            # _send passes follow_redirects=False on every send, and the direct path never follows.
+            follow_redirects=False,  # pragma: no mutate - overridden on every send (above)
             verify=shared_ssl_context(),
             transport=self._transport,
             # No proxy to read from the environment (direct_transport checked): skip reading it again.
@@ -171,7 +172,12 @@ class SimIntegrationsClient(BaseClient):
         if self._closed or self._http.is_closed:
             raise InvalidRequestError("the client is closed")
         call = Call(prepared.method, prepared.url, self.deadline)
-        base = base_timeouts(prepared.request, self.timeout)
+        base = base_timeouts(
+            prepared.request,
+            # Every prepared request has a timeout extension (build_request's, or the direct
+            # path's): this fallback is never read.
+            self.timeout,  # pragma: no mutate - never read (above)
+        )
         retry = self.retry
         resumed_at = -math.inf  # when the last wait between attempts ended (for pacing)
         while True:
@@ -245,7 +251,12 @@ class SimIntegrationsClient(BaseClient):
             response.request = request
             log_like_httpx(request, response)
             return response
-        return self._http.send(request, stream=True, auth=NO_AUTH, follow_redirects=False)
+        return self._http.send(
+            request,
+            stream=True,
+            auth=NO_AUTH,  # pragma: no mutate - httpx takes auth=None as no auth too (URLs never hold credentials)
+            follow_redirects=False,  # pragma: no mutate - None is as false as False to httpx
+        )
 
     def _attempt(
         self, prepared: Prepared, call: Call, base: dict[str, float | None], resumed_at: float
@@ -294,7 +305,12 @@ class SimIntegrationsClient(BaseClient):
     def _token_exchange(self, request: httpx.Request, call: Call) -> httpx.Response:
         """Send the auth flow's token request, retried like a GET; its (read) final response."""
         sub = call.sub(request.method, str(request.url))
-        base = base_timeouts(request, self.timeout)
+        base = base_timeouts(
+            request,
+            # The auth flow copies the API request's timeout extension (every built request has
+            # one) onto the token request: this fallback is never read.
+            self.timeout,  # pragma: no mutate - never read (above)
+        )
         secrets = self._secret_values()
         tracing = logger.isEnabledFor(TRACE)
         while True:
@@ -308,24 +324,38 @@ class SimIntegrationsClient(BaseClient):
                 if self._closed:
                     raise self._closed_error(sub) from exc
                 verdict = self.retry.decide(
-                    sub.attempt, sub.method, exc, repeatable=True, time_left=sub.remaining()
+                    sub.attempt,
+                    sub.method,  # pragma: no mutate - not read: repeatable=True decides instead of the method
+                    exc,
+                    repeatable=True,
+                    time_left=sub.remaining(),
                 )
                 if verdict.delay is None:
                     raise transport_error(exc, method=sub.method, url=sub.url) from exc
                 self._log_retry(sub, verdict.reason, verdict.delay)
-                sub.retried(f"token request {verdict.reason}", verdict.reached)
+                sub.retried(
+                    f"token request {verdict.reason}",
+                    verdict.reached,  # pragma: no mutate - a token request's Call.reached is never read
+                )
                 self._wait(verdict.delay, sub)
                 continue
             if tracing:
                 trace_response(logger, response, body, secrets, token_answer=True)
             self._log_attempt(sub, response, body)
             verdict = self.retry.decide(
-                sub.attempt, sub.method, response, repeatable=True, time_left=sub.remaining()
+                sub.attempt,
+                sub.method,  # pragma: no mutate - not read: repeatable=True decides instead of the method
+                response,
+                repeatable=True,
+                time_left=sub.remaining(),
             )
             if verdict.delay is None:
                 return rebuilt(response, body)
             self._log_retry(sub, verdict.reason, verdict.delay, tracking_id(response, body))
-            sub.retried(f"token request {verdict.reason}", verdict.reached)
+            sub.retried(
+                f"token request {verdict.reason}",
+                verdict.reached,  # pragma: no mutate - a token request's Call.reached is never read
+            )
             self._wait(verdict.delay, sub)
 
     # -- the seven operations -----------------------------------------------------------------------

@@ -118,11 +118,12 @@ def _is_loopback(host: str) -> bool:
 def _ascii_hint(host: str) -> str:
     # Python's codec applies IDNA 2003 (and maps full-width letters to ASCII): good enough for a hint.
     try:
-        return (
-            f"; if you mean an internationalized name, give its ASCII form {host.encode('idna').decode()!r}"
-        )
+        ascii_form = host.encode(
+            "idna"  # pragma: no mutate - codec names ignore case: "IDNA" is the same codec
+        ).decode()
     except UnicodeError:
         return ""
+    return f"; if you mean an internationalized name, give its ASCII form {ascii_form!r}"
 
 
 def validate_url(value: object, *, setting: str, allow_insecure_http: bool = False) -> str:
@@ -139,7 +140,7 @@ def validate_url(value: object, *, setting: str, allow_insecure_http: bool = Fal
         raise ConfigurationError(f"{setting} is not set")
     url = value.strip()
     try:
-        url.encode("utf-8")  # lone surrogates cannot be sent
+        url.encode()  # lone surrogates cannot be sent (str.encode is always UTF-8)
     except ValueError:
         raise ConfigurationError(f"{setting} is not a valid URL: {redact_url(url)!r}") from None
     if not url.isprintable() or " " in url:
@@ -258,7 +259,8 @@ def validate_credentials(
     """Check that exactly one way to authenticate is given: a token, or a client id and secret."""
     n = {"client_id": "client_id", "client_secret": "client_secret", "access_token": "access_token"}
     n.update(names or {})
-    for key, value in zip(_AUTH_KEYS, (client_id, client_secret, access_token), strict=True):
+    given = {"client_id": client_id, "client_secret": client_secret, "access_token": access_token}
+    for key, value in given.items():
         if value is not None and (not isinstance(value, str) or not value.strip()):
             # Do not quote the value: it may be a secret.
             raise ConfigurationError(f"{n[key]} must be a non-empty string")
@@ -303,7 +305,7 @@ def env_kwargs(overrides: Mapping[str, Any], environ: Mapping[str, str] | None =
         kwargs["base_url"] = validate_base_url(
             base_url,
             setting=ENV_BASE_URL,
-            allow_insecure_http=bool(kwargs.get("allow_insecure_http", False)),
+            allow_insecure_http=bool(kwargs.get("allow_insecure_http")),
             api_version=str(
                 kwargs.get("api_version") or _env(environ, ENV_API_VERSION) or DEFAULT_API_VERSION
             ),
@@ -350,11 +352,13 @@ def config_file_kwargs(
     The file has no layout key: SAIL_SIM_LAYOUT is read from the environment. ``overrides`` take
     precedence, as in :func:`env_kwargs`.
     """
-    file_name = Path(path).name or str(path)
+    # A path with no name part ("/", ".") is a directory: reading it fails before the name is used.
+    file_name = Path(path).name
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes().decode()  # bytes.decode is UTF-8 whatever the locale
     except OSError as exc:
-        raise ConfigurationError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+        # An OSError from open() or read() always carries the system's reason.
+        raise ConfigurationError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path} is not UTF-8 text") from None
     try:
@@ -382,7 +386,7 @@ def config_file_kwargs(
         kwargs["base_url"] = validate_base_url(
             base_url,
             setting=f"BaseURL in {file_name}",
-            allow_insecure_http=bool(kwargs.get("allow_insecure_http", False)),
+            allow_insecure_http=bool(kwargs.get("allow_insecure_http")),
             api_version=str(kwargs.get("api_version") or DEFAULT_API_VERSION),
         )
     if not any(kwargs.get(key) is not None for key in _AUTH_KEYS):
@@ -395,7 +399,6 @@ def config_file_kwargs(
             names={
                 "client_id": f"ClientId in {file_name}",
                 "client_secret": f"ClientSecret in {file_name}",
-                "access_token": "access_token",
             },
         )
         kwargs.update(client_id=client_id, client_secret=client_secret)

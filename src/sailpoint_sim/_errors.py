@@ -54,17 +54,30 @@ __all__ = [
 # Bodies are quoted in messages only this far: enough to recognise an HTML error page or a truncated
 # JSON document, short enough to keep a log line readable.
 _EXCERPT_CHARS = 200
+# Only the body's first bytes are decoded for an excerpt: 4 per character (UTF-8's longest), so a
+# multi-megabyte body costs no more than a small one.
+_EXCERPT_BYTES = 4 * _EXCERPT_CHARS
+# Dropped from the end of a redacted head: whatever of a secret the head's end may have cut. A secret's
+# forms take up to 12 bytes a character (4 UTF-8 bytes, each as %XX; a \uXXXX escape under a doubled
+# backslash, 7), and masking can triple a byte count (a 1-character secret becomes ***): 36 bytes per
+# character of the longest secret cover both.
+_TAIL_BYTES_PER_SECRET_CHAR = 3 * 12
 # Error bodies larger than this are not parsed as JSON (a multi-megabyte error page is not SailPoint's
 # error DTO, and parsing it would only cost time).
 _MAX_ERROR_BODY_PARSE = 1 << 20
 
 
-def excerpt(content: bytes, limit: int = _EXCERPT_CHARS) -> str:
-    """Return a one-line, printable excerpt of a body, marking truncation with an ellipsis."""
-    text = content[: limit * 4].decode("utf-8", errors="replace")
-    text = one_line(text)
-    if len(text) > limit:
-        return text[:limit] + "…"
+def excerpt(content: bytes, *, cut: bool = False) -> str:
+    """Return a one-line, printable excerpt of a body, marking truncation with an ellipsis.
+
+    ``cut``: ``content`` is already only the start of the body (the ellipsis is due whatever its length).
+    """
+    head = content[:_EXCERPT_BYTES]
+    text = one_line(head.decode(errors="replace"))
+    if cut or len(head) < len(content) or len(text) > _EXCERPT_CHARS:
+        # Cut by bytes, the text may be shorter than the limit (4-byte characters, blanks stripped):
+        # the ellipsis still says there was more.
+        return text[:_EXCERPT_CHARS] + "…"
     return text
 
 
@@ -311,28 +324,25 @@ def make_status_error(
     url: str,
     retry_after: float | None = None,
     error_class: type[APIStatusError] | None = None,
-    reason: str | None = None,
-    quote_body: bool = True,
     secrets: Iterable[str] = (),
 ) -> APIStatusError:
     """Build the typed error for a non-2xx response: the one place an APIStatusError is made.
 
     ``error_class`` overrides the status→class mapping (the token endpoint: every failure there is an
-    AuthenticationError); ``reason`` leads the messages (what happened, in our words);
-    ``quote_body=False`` leaves the body out (a token answer may hold a token). ``secrets`` (the tokens
-    and client secret in use) are masked in every form (see ``_redact``) in the messages, codes, headers
-    and body excerpt; ``Set-Cookie`` values are never kept.
+    AuthenticationError). ``secrets`` (the tokens and client secret in use) are masked in every form (see
+    ``_redact``) in the messages, codes, headers and body excerpt; ``Set-Cookie`` values are never kept.
     """
     status = response.status_code
     secrets = tuple(secrets)
     content = response.content
     detail, tracking, messages = describe_body(content)
     if secrets:
-        detail = redact_text(detail, secrets) if detail is not None else None
-        tracking = redact_text(tracking, secrets) if tracking is not None else None
+        # (redact_text would give None back too: the checks are for the type checker.)
+        if detail is not None:
+            detail = redact_text(detail, secrets)
+        if tracking is not None:
+            tracking = redact_text(tracking, secrets)
         messages = [redact_text(message, secrets) for message in messages]
-    if reason is not None:
-        messages = [reason, *(message for message in messages if message != reason)]
     headers = redact_headers(
         ((k, MASK if k.lower() == "set-cookie" else v) for k, v in response.headers.items()), secrets
     )
@@ -348,7 +358,7 @@ def make_status_error(
         "tracking_id": tracking,
         "messages": messages,
         "headers": headers,
-        "body": redacted_excerpt(content, secrets) if quote_body else "",
+        "body": redacted_excerpt(content, secrets),
         "method": method,
         "url": url,
     }
@@ -357,18 +367,22 @@ def make_status_error(
     return cls(**kwargs)
 
 
-def redacted_excerpt(content: bytes, secrets: Iterable[str], limit: int = _EXCERPT_CHARS) -> str:
+def redacted_excerpt(content: bytes, secrets: Iterable[str]) -> str:
     """:func:`excerpt` of ``content`` with ``secrets`` masked in every form.
 
-    Only the head that can reach the excerpt is scanned (a secret starting inside it is scanned whole),
-    so a multi-megabyte body costs no more than a small one.
+    Only a head of the body is scanned, so a multi-megabyte body costs no more than a small one. A
+    secret cut in two by the end of the head is not found there: the redacted head's last bytes, where
+    its start would be, are dropped, so no part of a secret reaches the excerpt (a head full of secrets
+    may leave less than a whole excerpt).
     """
     secrets = [secret for secret in secrets if secret]
     if not secrets:
-        return excerpt(content, limit)
-    # 12 characters per secret character: its longest form (4 UTF-8 bytes as %XX each).
-    head = content[: limit * 4 + 12 * max(len(secret) for secret in secrets)]
-    return excerpt(redact_bytes(head, secrets), limit)
+        return excerpt(content)
+    tail = _TAIL_BYTES_PER_SECRET_CHAR * max(len(secret) for secret in secrets)
+    head = content[: _EXCERPT_BYTES + tail]
+    if len(head) == len(content):
+        return excerpt(redact_bytes(content, secrets))
+    return excerpt(redact_bytes(head, secrets)[:-tail], cut=True)
 
 
 def transport_error(exc: httpx.RequestError, *, method: str, url: str) -> APIConnectionError:

@@ -41,7 +41,7 @@ def validate_id(value: object) -> str:
         raise InvalidRequestError(f"id {value!r} is not a valid integration id")
     if not value.isascii():
         try:
-            value.encode("utf-8")
+            value.encode()  # str.encode's codec is always UTF-8
         except UnicodeEncodeError:
             # Lone surrogates: no URL can carry them (percent-encoding needs UTF-8 bytes).
             raise InvalidRequestError(f"id {value!r} is not valid Unicode text") from None

@@ -41,6 +41,8 @@ _SENT_MAYBE_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.R
 # No wait is ever longer than a day, whatever retry_after_max says: time.sleep and asyncio.sleep
 # overflow on values such as 1e300, and no caller wants to block that long without knowing.
 LONGEST_WAIT: Final = 86400.0
+# httpx compares header names case-insensitively: any spelling reads the same header.
+_RETRY_AFTER: Final = "Retry-After"
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
@@ -181,12 +183,12 @@ class RetryPolicy:
             reason = status_phrase(status)
             if status == 429:
                 # The server did nothing: every method may be repeated.
-                retry_after = parse_retry_after(outcome.headers.get("Retry-After"), now=self.clock)
+                retry_after = parse_retry_after(outcome.headers.get(_RETRY_AFTER), now=self.clock)
                 retryable, reached = True, False
             elif status in _RETRY_STATUSES_IDEMPOTENT:
                 retryable, reached = repeatable, True
                 if retryable:
-                    retry_after = parse_retry_after(outcome.headers.get("Retry-After"), now=self.clock)
+                    retry_after = parse_retry_after(outcome.headers.get(_RETRY_AFTER), now=self.clock)
             else:
                 retryable, reached = False, True
         else:

@@ -110,6 +110,9 @@ def log_like_httpx(request: httpx.Request, response: httpx.Response) -> None:
 
 
 _TRACE_BODY_CHARS = 4000
+# httpx looks header names up regardless of case: these spellings are SailPoint's and the RFCs'.
+TRACKING_HEADER: Final = "SLPT-Request-ID"  # pragma: no mutate - header lookups ignore case
+CONTENT_TYPE: Final = "Content-Type"  # pragma: no mutate - header lookups ignore case
 _TOKEN_FIELDS: Final = re.compile(rb'"(access_token|refresh_token|id_token)"\s*:\s*"[^"]*"')
 
 
@@ -167,11 +170,6 @@ class Call:
         self.reached = self.reached or reached
         self.attempt += 1
 
-    def check(self, during: str = "") -> None:
-        """Raise APITimeoutError when the deadline has passed."""
-        if self.deadline_at is not None and time.monotonic() >= self.deadline_at:
-            raise self.deadline_error(during)
-
     def deadline_error(self, during: str = "") -> APITimeoutError:
         """The error of a call whose deadline passed."""
         where = f" {during}" if during else ""
@@ -221,7 +219,7 @@ def _too_large(
         f"the body exceeds max_response_bytes={limit} (after decompression); reading stopped there",
         limit=limit,
         status_code=response.status_code,
-        content_type=response.headers.get("Content-Type", ""),
+        content_type=response.headers.get(CONTENT_TYPE, ""),
         body_excerpt=redacted_excerpt(head, secrets),
         method=call.method,
         url=call.url,
@@ -229,7 +227,7 @@ def _too_large(
 
 
 def _timed_out(call: Call, during: str) -> APITimeoutError:
-    if call.deadline_at is not None and time.monotonic() >= call.deadline_at:
+    if call.remaining() == 0:  # None without a deadline
         return call.deadline_error(during)
     return APITimeoutError(
         f"ReadTimeout during {call.method} {call.url}: the body was not complete within the read timeout",
@@ -310,7 +308,7 @@ def rebuilt(response: httpx.Response, body: bytes) -> httpx.Response:
     The flow may call ``.read()``/``.content`` on what it is handed; the original stream is consumed.
     """
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
-    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+    return httpx.Response(response.status_code, headers=headers, content=body)
 
 
 def tracking_id(response: httpx.Response, body: bytes) -> str | None:
@@ -319,7 +317,7 @@ def tracking_id(response: httpx.Response, body: bytes) -> str | None:
         found = describe_body(body)[1]
         if found:
             return found
-    header: str | None = response.headers.get("SLPT-Request-ID")
+    header: str | None = response.headers.get(TRACKING_HEADER)
     return header
 
 
@@ -349,9 +347,11 @@ def _trace_headers(headers: httpx.Headers, secrets: Sequence[str]) -> str:
 
 
 def _trace_body(body: bytes, secrets: Sequence[str]) -> str:
-    text = body[: _TRACE_BODY_CHARS * 4].decode("utf-8", "replace")
-    text = _masked(text, secrets)
-    if len(text) > _TRACE_BODY_CHARS:
+    # A character is at most 4 bytes: the head holds every character shown.
+    head = body[: _TRACE_BODY_CHARS * 4]
+    text = _masked(head.decode(errors="replace"), secrets)  # UTF-8, the default
+    # Cut short, it says so (and how long it was), also when the head decodes to exactly the limit.
+    if len(text) > _TRACE_BODY_CHARS or len(head) < len(body):
         text = text[:_TRACE_BODY_CHARS] + f"… ({len(body)} bytes)"
     return text
 

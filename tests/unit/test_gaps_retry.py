@@ -170,3 +170,22 @@ def test_a_wait_up_to_the_time_left_is_taken_and_a_longer_one_stops_the_call() -
 def test_a_retry_after_past_the_deadline_stops_and_keeps_the_servers_value() -> None:
     verdict = RetryPolicy(jitter=False).decide(1, "GET", _429("5"), time_left=1.0)
     assert (verdict.delay, verdict.retry_after, verdict.too_long) == (None, 5.0, True)
+
+
+@pytest.mark.parametrize(
+    ("method", "outcome", "expected"),
+    [
+        ("POST", _429("2"), (2.0, "429 Too Many Requests", 2.0, False)),
+        ("GET", httpx.Response(503), (0.5, "503 Service Unavailable", None, True)),
+        ("GET", httpx.ReadError("reset"), (0.5, "ReadError", None, True)),
+        ("POST", httpx.ConnectError("refused"), (0.5, "ConnectError", None, False)),
+        ("POST", httpx.ReadError("reset"), (None, "ReadError", None, True)),
+    ],
+)
+def test_each_verdict_says_how_long_why_and_whether_the_server_was_reached(
+    method: str, outcome: httpx.Response | Exception, expected: tuple[Any, ...]
+) -> None:
+    # The send loop logs the reason, keeps it in `retried_for`, and trusts `reached` for DELETE's 404.
+    verdict = RetryPolicy(jitter=False).decide(1, method, outcome)
+    assert (verdict.delay, verdict.reason, verdict.retry_after, verdict.reached) == expected
+    assert verdict.too_long is False

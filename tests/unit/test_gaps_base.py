@@ -1,0 +1,347 @@
+"""The clients' shared half, found untested by mutation testing (issue 15): what errors and logs say."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import ssl
+from typing import Any
+
+import httpx
+import pytest
+
+from sailpoint_sim import (
+    APIConnectionError,
+    AsyncSimIntegrationsClient,
+    NotFoundError,
+    RateLimit,
+    RateLimitError,
+    RetryPolicy,
+    SimIntegrationsClient,
+    UnexpectedStatusError,
+    UnreadableResponseError,
+)
+from sailpoint_sim._base import shared_ssl_context
+
+from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder
+from .test_facade_pacing import paced
+
+BASE = "https://acme.api.identitynow.com"
+COLLECTION = f"{BASE}/v2025/sim-integrations"
+
+
+# -- an unreadable success: the reason says what was wrong ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "content", "reason"),
+    [
+        ("get", b"<html>", "body is not JSON (JSONDecodeError)"),
+        ("get", b"\xff\xfe\x00", "body is not JSON (UnicodeDecodeError)"),
+        ("get", b"[" * 100_000, "body is not JSON (RecursionError)"),  # nested past the parser's depth
+        ("list", b'{"name": "a"}', "expected a JSON array of integrations"),
+        ("list", b'[{"name": "a"}, 3]', "item 1 is not a JSON object"),
+        ("get", b"[]", "expected a JSON object (an integration)"),
+        ("get", b'{"id": "1"}', "does not fit ServiceDeskIntegrationDto (KeyError: 'name')"),
+        (
+            "get",
+            b'{"name": "a", "created": "' + b"9" * 300 + b'"}',
+            "does not fit ServiceDeskIntegrationDto (ValueError: month must be in 1..12)",
+        ),
+    ],
+    ids=["html", "not-utf8", "too-deep", "list-object", "list-item", "get-array", "missing-name", "bad-date"],
+)
+async def test_an_unreadable_success_names_the_reason_and_the_request(
+    api_factory: ApiFactory, method: str, content: bytes, reason: str
+) -> None:
+    api = api_factory(Recorder(api=lambda request: httpx.Response(200, content=content)), access_token="tok")
+    with pytest.raises(UnreadableResponseError) as info:
+        await api(method, *(("x",) if method == "get" else ()))
+    error = info.value
+    assert error.reason == reason
+    url = f"{COLLECTION}/x" if method == "get" else COLLECTION
+    assert (error.method, error.url, error.status_code, error.content_type) == ("GET", url, 200, "")
+
+
+async def test_an_unreadable_reason_quotes_at_most_120_characters_of_the_models_complaint(
+    api_factory: ApiFactory,
+) -> None:
+    content = b'{"name": "a", "created": "' + b"x" * 300 + b'"}'
+    api = api_factory(Recorder(api=lambda request: httpx.Response(200, content=content)), access_token="tok")
+    with pytest.raises(UnreadableResponseError) as info:
+        await api("get", "x")
+    complaint = "ValueError: " + ("Invalid isoformat string: '" + "x" * 300)[:120]
+    assert info.value.reason == f"does not fit ServiceDeskIntegrationDto ({complaint})"
+
+
+async def test_an_unreadable_excerpt_masks_an_echoed_token(api_factory: ApiFactory) -> None:
+    content = f"<html>your token {STATIC_TOKEN} is fine</html>".encode()
+    api = api_factory(
+        Recorder(
+            api=lambda request: httpx.Response(200, content=content, headers={"Content-Type": "text/html"})
+        ),
+        access_token=STATIC_TOKEN,
+    )
+    with pytest.raises(UnreadableResponseError) as info:
+        await api("get", "x")
+    assert info.value.body_excerpt == "<html>your token *** is fine</html>"
+    assert info.value.content_type == "text/html"
+
+
+# -- which statuses are a success ----------------------------------------------------------------------
+
+
+async def test_299_is_a_success_and_300_is_not(api_factory: ApiFactory) -> None:
+    answers = iter([httpx.Response(299, json=INTEGRATION), httpx.Response(300, json=INTEGRATION)])
+    api = api_factory(Recorder(api=lambda request: next(answers)), access_token="tok")
+    assert (await api("get", "x")).name == INTEGRATION["name"]
+    with pytest.raises(UnexpectedStatusError) as info:
+        await api("get", "x")
+    assert info.value.status_code == 300
+
+
+async def test_a_retried_get_answered_404_is_not_found(api_factory: ApiFactory) -> None:
+    """Only a DELETE takes a 404 after an attempt that may have reached the server as done."""
+    api = api_factory(
+        Recorder(api=FailFirst(httpx.Response(503), then=lambda request: httpx.Response(404))),
+        access_token="tok",
+    )
+    with pytest.raises(NotFoundError):
+        await api("get", "x")
+
+
+async def test_a_retried_delete_answered_404_warns_with_the_attempt_and_the_tracking_id(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    gone = httpx.Response(404, headers={"SLPT-Request-ID": "req-404"})
+    api = api_factory(
+        Recorder(api=FailFirst(httpx.Response(502), then=lambda request: gone)), access_token="tok"
+    )
+    caplog.set_level(logging.WARNING, logger="sailpoint_sim")
+    assert await api("delete", "x") is None
+    assert [r.getMessage() for r in caplog.records if "taken as deleted" in r.getMessage()] == [
+        f"DELETE {COLLECTION}/x answered 404 on attempt 2 after an earlier attempt may have reached the "
+        "server; taken as deleted (trackingId req-404)"
+    ]
+
+
+async def test_a_retried_delete_answered_404_without_a_tracking_id_says_none(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = api_factory(
+        Recorder(api=FailFirst(httpx.Response(502), then=lambda request: httpx.Response(404))),
+        access_token="tok",
+    )
+    caplog.set_level(logging.WARNING, logger="sailpoint_sim")
+    assert await api("delete", "x") is None
+    [warning] = [r.getMessage() for r in caplog.records if "taken as deleted" in r.getMessage()]
+    assert warning.endswith("taken as deleted (trackingId none)")
+
+
+# -- redirects: what the error says --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "shown"),
+    [
+        ({}, "(none)"),
+        ({"Location": f"https://evil.example/?t={STATIC_TOKEN}"}, "https://evil.example/?t=***"),
+        ({"Location": "https://x.example/" + "p" * 300}, ("https://x.example/" + "p" * 300)[:200]),
+    ],
+    ids=["no-location", "echoed-token", "long-location"],
+)
+async def test_a_redirect_error_says_where_to_masked_and_cut(
+    api_factory: ApiFactory, headers: dict[str, str], shown: str
+) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(302, headers=headers)), access_token=STATIC_TOKEN
+    )
+    with pytest.raises(UnexpectedStatusError) as info:
+        await api("get", "x")
+    assert str(info.value) == (
+        f"HTTP 302 Found from GET {COLLECTION}/x: (no message); redirect to {shown} not followed (never are)"
+    )
+
+
+async def test_a_status_error_is_logged_at_debug_with_its_tracking_id(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(404, json={"trackingId": "t-9", "messages": []})),
+        access_token="tok",
+    )
+    caplog.set_level(logging.DEBUG, logger="sailpoint_sim")
+    with pytest.raises(NotFoundError):
+        await api("get", "x")
+    [record] = [r for r in caplog.records if "failed: status" in r.getMessage()]
+    assert record.getMessage() == f"GET {COLLECTION}/x failed: status 404, trackingId t-9"
+    assert getattr(record, "tracking_id", None) == "t-9"
+
+
+async def test_a_retry_warning_says_what_failed_which_attempt_and_how_long_it_waits(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = api_factory(
+        Recorder(
+            api=FailFirst(httpx.Response(503), then=lambda request: httpx.Response(200, json=INTEGRATION))
+        ),
+        access_token="tok",
+    )
+    caplog.set_level(logging.WARNING, logger="sailpoint_sim")
+    await api("get", "x")
+    [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert record.getMessage() == (
+        f"GET {COLLECTION}/x failed with 503 Service Unavailable (attempt 1/3, trackingId none); "
+        "retrying in 0.50 s"
+    )
+    assert getattr(record, "tracking_id", "unset") is None
+
+
+# -- a call ended by close() -------------------------------------------------------------------------
+
+
+async def test_a_call_whose_client_is_closed_while_it_waits_names_the_request(
+    api_factory: ApiFactory,
+) -> None:
+    """close() during the wait between attempts: the error says which call was not completed."""
+    apis: list[Api] = []
+
+    def close_now(seconds: float) -> None:
+        client = apis[0].client
+        assert isinstance(client, SimIntegrationsClient)
+        client.close()
+
+    async def aclose_now(seconds: float) -> None:
+        await apis[0].close()
+
+    retry = RetryPolicy(sleep=close_now, async_sleep=aclose_now, jitter=False)
+    apis.append(
+        api_factory(Recorder(api=lambda request: httpx.Response(503)), access_token="tok", retry=retry)
+    )
+    with pytest.raises(APIConnectionError) as info:
+        await apis[0]("get", "x")
+    assert str(info.value) == f"the client was closed during GET {COLLECTION}/x; the call was not completed"
+    assert (info.value.method, info.value.url) == ("GET", f"{COLLECTION}/x")
+
+
+# -- reprs -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+def test_a_client_repr_shows_its_settings_and_no_secret(cls: Any) -> None:
+    client = cls(BASE, access_token=STATIC_TOKEN)
+    assert repr(client) == (
+        f"{cls.__name__}(base_url={BASE!r}, api_version='v2025', layout={client.layout!r}, "
+        f"auth={client.auth!r}, retry={client.retry!r}, patch_format={client.patch_format!r})"
+    )
+    assert STATIC_TOKEN not in repr(client)
+
+
+def test_a_half_built_client_still_has_a_repr() -> None:
+    # A subclass whose __init__ raised before the settings were stored: a debugger or log shows it.
+    client = SimIntegrationsClient.__new__(SimIntegrationsClient)
+    assert repr(client) == (
+        "SimIntegrationsClient(base_url=None, api_version=None, layout=None, auth=None, retry=None, "
+        "patch_format=None)"
+    )
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+def test_the_timeout_default_reads_not_given_in_help(cls: Any) -> None:
+    assert str(inspect.signature(cls).parameters["timeout"]).endswith(" = NOT_GIVEN")
+
+
+# -- unreadable successes of every operation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [
+        ("create", ({"name": "n"},)),
+        ("update", ("x", {"name": "n"})),
+        ("patch", ("x", [{"op": "remove", "path": "/a"}])),
+        ("patch_before_provisioning_rule", ("x", [{"op": "remove", "path": "/a"}])),
+    ],
+)
+async def test_every_write_expects_one_integration_back(
+    api_factory: ApiFactory, method: str, args: Any
+) -> None:
+    api = api_factory(
+        Recorder(api=lambda request: httpx.Response(200, json=[INTEGRATION])), access_token="tok"
+    )
+    with pytest.raises(UnreadableResponseError) as info:
+        await api(method, *args)
+    assert info.value.reason == "expected a JSON object (an integration)"
+
+
+# -- what our own httpx client sends -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [SimIntegrationsClient, AsyncSimIntegrationsClient])
+async def test_our_own_client_asks_for_json_and_names_itself(cls: Any) -> None:
+    from sailpoint_sim import __version__
+
+    recorder = Recorder()
+    client = cls(BASE, access_token="tok")
+    assert client._transport is not None  # the direct path: our headers, not a given client's
+    client._transport = httpx.MockTransport(recorder)
+    result = client.get("x")
+    if inspect.isawaitable(result):
+        await result
+    [sent] = recorder.api_requests
+    assert sent.headers["Accept"] == "application/json"
+    assert sent.headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
+
+
+def test_every_client_shares_one_verifying_tls_context() -> None:
+    context = shared_ssl_context()
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert shared_ssl_context() is context
+
+
+# -- a 429 holds the client's other calls -------------------------------------------------------------
+
+
+async def test_a_429_without_retry_after_holds_the_others_for_the_backoff(api_factory: ApiFactory) -> None:
+    api, clock, tenant = paced(api_factory, RateLimit(100, 10.0), answers=[httpx.Response(429)])
+    started = clock.now
+
+    async def call_b() -> None:
+        await api("get", "b")
+
+    clock.during_next_sleep = call_b
+    await api("get", "a")
+    # A waits its backoff (0.5 s) to retry; B, started meanwhile, waits for the same moment.
+    assert tenant.sent_at == [started, started + 0.5, started + 0.5]
+
+
+async def test_a_final_429_at_exactly_retry_after_max_still_holds_the_others(api_factory: ApiFactory) -> None:
+    too_many = httpx.Response(429, headers={"Retry-After": "4"})
+    api, clock, tenant = paced(
+        api_factory, RateLimit(100, 10.0), answers=[too_many], retry=None, max_retries=0
+    )
+    api.client.retry = RetryPolicy(
+        max_retries=0, retry_after_max=4.0, sleep=clock.sleep, async_sleep=clock.async_sleep, jitter=False
+    )
+    with pytest.raises(RateLimitError):
+        await api("get", "a")
+    started = clock.now
+    await api("get", "b")
+    assert tenant.sent_at[1] == started + 4.0
+
+
+async def test_a_final_429_past_retry_after_max_holds_nobody(api_factory: ApiFactory) -> None:
+    """Pins: a wait nobody would sleep is not imposed on the other calls either."""
+    too_many = httpx.Response(429, headers={"Retry-After": "5"})
+    api, clock, tenant = paced(
+        api_factory, RateLimit(100, 10.0), answers=[too_many], retry=None, max_retries=0
+    )
+    api.client.retry = RetryPolicy(
+        max_retries=0, retry_after_max=4.0, sleep=clock.sleep, async_sleep=clock.async_sleep, jitter=False
+    )
+    with pytest.raises(RateLimitError):
+        await api("get", "a")
+    started = clock.now
+    await api("get", "b")
+    assert tenant.sent_at[1] == started
