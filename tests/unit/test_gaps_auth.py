@@ -358,3 +358,20 @@ async def test_a_token_renewed_for_a_401_while_a_task_waited_is_not_trusted_for_
     assert result.id == INTEGRATION["id"]
     assert race.a_seen == ["Bearer token-2", "Bearer token-3"]
     assert race.issued == 3
+
+
+async def test_the_first_call_does_not_trust_a_scheduled_renewal_for_its_401(api_factory: ApiFactory) -> None:
+    # As test_401_after_a_scheduled_renewal_renews_itself, with A the client's very first call: no
+    # token had been obtained because of a 401 yet, so none may be trusted.
+    api, server, clock = race(api_factory)
+
+    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
+        clock.now += 700
+        await api("get", "b")
+        server.valid.clear()
+
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    await api("get", "a")
+    await api.close()
+    assert server.a_seen == ["Bearer token-1", "Bearer token-3"]
+    assert server.issued == 3
