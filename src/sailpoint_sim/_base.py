@@ -393,7 +393,9 @@ class BaseClient:
 
     def _resume_at(self, wait: float) -> float:
         """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
-        return -math.inf if self._pacer is None else self._pacer.now() + wait
+        if self._pacer is None:
+            return -math.inf  # pragma: no mutate - never read without a pacer (no slot to reserve)
+        return self._pacer.now() + wait
 
     def _hold_after_429(self, verdict: Verdict) -> None:
         """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).
