@@ -132,7 +132,8 @@ class AsyncSimIntegrationsClient(BaseClient):
             timeout=self.timeout,
             limits=DEFAULT_LIMITS,
             headers=self._default_headers(),
-            follow_redirects=False,
+            # _send passes follow_redirects=False on every send, and the direct path never follows.
+            follow_redirects=False,  # pragma: no mutate - overridden on every send (above)
             verify=shared_ssl_context(),
             transport=self._transport,
             # No proxy to read from the environment (direct_transport checked): skip reading it again.
@@ -171,7 +172,12 @@ class AsyncSimIntegrationsClient(BaseClient):
         if self._closed or self._http.is_closed:
             raise InvalidRequestError("the client is closed")
         call = Call(prepared.method, prepared.url, self.deadline)
-        base = base_timeouts(prepared.request, self.timeout)
+        base = base_timeouts(
+            prepared.request,
+            # Every prepared request has a timeout extension (build_request's, or the direct
+            # path's): this fallback is never read.
+            self.timeout,  # pragma: no mutate - never read (above)
+        )
         retry = self.retry
         resumed_at = -math.inf  # when the last wait between attempts ended (for pacing)
         while True:

@@ -194,7 +194,7 @@ class BaseClient:
         self._user_agent_given = user_agent is not None
         self._generated = generated_package()
         self._collection_url = collection_url(self.base_url, self.layout, self.api_version)
-        self._collection_prefix = httpx.URL(self._collection_url).raw_path.decode("ascii")
+        self._collection_prefix = httpx.URL(self._collection_url).raw_path
 
     def _setup_http(
         self, http_client: httpx.Client | httpx.AsyncClient | None, owned: httpx.Client | httpx.AsyncClient
@@ -287,7 +287,7 @@ class BaseClient:
                 # One header list, parsed once by Request (the names never overlap: checked above).
                 merged = [*self._direct_headers, *headers.items()]
                 request = httpx.Request(
-                    kwargs["method"].upper(),
+                    kwargs["method"],  # httpx.Request upper-cases it
                     target,
                     headers=merged,
                     json=kwargs.get("json"),
@@ -295,7 +295,7 @@ class BaseClient:
                 )
             else:
                 request = self._http.build_request(
-                    kwargs["method"].upper(),
+                    kwargs["method"],  # httpx.Request upper-cases it
                     target,
                     headers=headers,
                     json=kwargs.get("json"),
@@ -304,7 +304,7 @@ class BaseClient:
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
         # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).
-        if not request.url.raw_path.decode("ascii", "replace").startswith(self._collection_prefix):
+        if not request.url.raw_path.startswith(self._collection_prefix):
             raise InvalidRequestError("the id would take the request outside /sim-integrations")
         return Prepared(request, kind)
 
@@ -393,7 +393,9 @@ class BaseClient:
 
     def _resume_at(self, wait: float) -> float:
         """When a caller that starts to wait ``wait`` seconds now will wake, on the pacer's clock."""
-        return -math.inf if self._pacer is None else self._pacer.now() + wait
+        if self._pacer is None:
+            return -math.inf  # pragma: no mutate - never read without a pacer (no slot to reserve)
+        return self._pacer.now() + wait
 
     def _hold_after_429(self, verdict: Verdict) -> None:
         """A 429 arrived: hold every call of this client until its Retry-After (or the retry's wait).

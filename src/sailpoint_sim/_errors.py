@@ -57,9 +57,10 @@ _EXCERPT_CHARS = 200
 # Only the body's first bytes are decoded for an excerpt: 4 per character (UTF-8's longest), so a
 # multi-megabyte body costs no more than a small one.
 _EXCERPT_BYTES = 4 * _EXCERPT_CHARS
-# A secret's longest form is 12 bytes per character (4 UTF-8 bytes, each as %XX), and masking one byte
-# gives at most 3 (a 1-character secret becomes ***): a secret cut at the end of a head is in the last
-# 36 bytes per character of the longest secret of the redacted head.
+# Dropped from the end of a redacted head: whatever of a secret the head's end may have cut. A secret's
+# forms take up to 12 bytes a character (4 UTF-8 bytes, each as %XX; a \uXXXX escape under a doubled
+# backslash, 7), and masking can triple a byte count (a 1-character secret becomes ***): 36 bytes per
+# character of the longest secret cover both.
 _TAIL_BYTES_PER_SECRET_CHAR = 3 * 12
 # Error bodies larger than this are not parsed as JSON (a multi-megabyte error page is not SailPoint's
 # error DTO, and parsing it would only cost time).

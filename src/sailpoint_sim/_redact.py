@@ -79,10 +79,9 @@ class _Decoded:
     position between two decoded characters is a position between two pieces' characters in ``text`` too.
     """
 
-    __slots__ = ("canon_starts", "orig_starts", "text", "value")
+    __slots__ = ("canon_starts", "orig_starts", "value")
 
     def __init__(self, text: str, escape: re.Pattern[str]) -> None:
-        self.text = text
         pieces: list[str] = []
         self.canon_starts: list[int] = []
         self.orig_starts: list[int] = []

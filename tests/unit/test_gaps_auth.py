@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from collections.abc import Generator
 from typing import Any
 
 import httpx
 import pytest
 
-from sailpoint_sim import AuthenticationError, ClientCredentialsAuth, StaticTokenAuth
+from sailpoint_sim import (
+    AsyncSimIntegrationsClient,
+    AuthenticationError,
+    ClientCredentialsAuth,
+    SimIntegrationsClient,
+    StaticTokenAuth,
+)
 from sailpoint_sim._auth import LONGEST_TOKEN_LIFETIME, _status_reason, budget_key, token_lifetime
+from sailpoint_sim._redact import MASK
 
 from .helpers import (
     ACCESS_TOKEN,
+    BASE,
     CLIENT_ID,
     CLIENT_SECRET,
+    INTEGRATION,
     STATIC_TOKEN,
     TOKEN_URL,
     ApiFactory,
@@ -95,19 +107,35 @@ async def test_token_type_may_be_missing_or_any_case_of_bearer(
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
+        (b"<html>login</html>", "the token endpoint answered a body that is not JSON"),
+        ([ACCESS_TOKEN], "the token endpoint answered JSON that is not an object"),
         ({"access_token": ""}, "the token endpoint answered without an access_token"),
         ({"access_token": "abc", "token_type": 5}, "unsupported token_type '5'"),
         ({"access_token": "abc", "token_type": "x" * 50}, "unsupported token_type '" + "x" * 40 + "'"),
+        (
+            {"access_token": "abc def-UNSAFE"},
+            "the token endpoint answered an access_token that cannot go in a header",
+        ),
     ],
-    ids=["empty-token", "number-type", "long-type"],
+    ids=["not-json", "array", "empty-token", "number-type", "long-type", "unsafe-token"],
 )
 async def test_unusable_token_answers_say_why(api_factory: ApiFactory, body: Any, reason: str) -> None:
-    api = api_factory(Recorder(token=lambda request: httpx.Response(200, json=body)))
+    token = body.get("access_token") if isinstance(body, dict) else None
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if isinstance(body, bytes):
+            return httpx.Response(200, content=body)
+        # A token the client refuses is still a token: echoed in a header, it is masked too.
+        return httpx.Response(200, json=body, headers={"X-Echo": token or "none"})
+
+    api = api_factory(Recorder(token=answer))
     with pytest.raises(AuthenticationError) as info:
         await api("get", "x")
     await api.close()
     assert info.value.messages == [reason]
     assert info.value.body == ""  # a 2xx token answer is never quoted
+    if token:
+        assert info.value.headers["x-echo"] == MASK
 
 
 def test_a_reason_the_server_also_gave_is_said_once() -> None:
@@ -244,3 +272,106 @@ async def test_a_token_renewed_for_an_earlier_401_does_not_vouch_for_a_later_sch
     await api.close()
     assert server.a_seen == ["Bearer token-2", "Bearer token-4"]
     assert server.issued == 4
+
+
+class _RenewalRace:
+    """A tenant where call B's 401 renewal is in progress when call A starts with a stale token.
+
+    B is refused token-1 (and token-1 falls due meanwhile); while B asks for token-2, A starts, finds
+    token-1 stale and waits for B's renewal, then sends token-2, which the tenant refuses for A. That
+    token-2 was obtained because of a 401 proves nothing about A's refusal: A carried token-2 itself.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.issued = 0
+        self.a_seen: list[str] = []
+        self.start_a: Any = None
+
+    def token(self) -> httpx.Response:
+        self.issued += 1
+        return token_response(f"token-{self.issued}")
+
+    def api(self, request: httpx.Request) -> httpx.Response:
+        value = request.headers["Authorization"]
+        if request.url.path.endswith("/b") and value == "Bearer token-1":
+            self.clock.now += 700  # token-1 is now due for renewal
+            return httpx.Response(401, json={"error": "expired"})
+        if request.url.path.endswith("/a"):
+            self.a_seen.append(value)
+            if value == "Bearer token-2":
+                return httpx.Response(401, json={"error": "revoked"})
+        return httpx.Response(200, json=INTEGRATION)
+
+
+def test_a_token_renewed_for_a_401_while_a_thread_waited_is_not_trusted_for_its_own_401() -> None:
+    clock = Clock()
+    race = _RenewalRace(clock)
+    threads: list[threading.Thread] = []
+    results: list[Any] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            if race.issued == 1:  # B's renewal, under the auth's lock: A starts and waits for it
+                thread = threading.Thread(target=lambda: results.append(client.get("a")))
+                threads.append(thread)
+                thread.start()
+                time.sleep(0.2)
+            return race.token()
+        return race.api(request)
+
+    client = SimIntegrationsClient(
+        BASE, CLIENT_ID, CLIENT_SECRET, http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    client.auth = ClientCredentialsAuth(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, clock=clock)
+    client.get("warm-up")
+    client.get("b")
+    threads[0].join()
+    client.close()
+    assert [result.id for result in results] == [INTEGRATION["id"]]
+    assert race.a_seen == ["Bearer token-2", "Bearer token-3"]
+    assert race.issued == 3
+
+
+async def test_a_token_renewed_for_a_401_while_a_task_waited_is_not_trusted_for_its_own_401() -> None:
+    clock = Clock()
+    race = _RenewalRace(clock)
+    tasks: list[asyncio.Task[Any]] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            if race.issued == 1:  # B's renewal, under the auth's lock: A starts and waits for it
+                tasks.append(asyncio.create_task(client.get("a")))
+                for _ in range(20):
+                    await asyncio.sleep(0)
+            return race.token()
+        return race.api(request)
+
+    client = AsyncSimIntegrationsClient(
+        BASE, CLIENT_ID, CLIENT_SECRET, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    client.auth = ClientCredentialsAuth(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, clock=clock)
+    await client.get("warm-up")
+    await client.get("b")
+    result = await tasks[0]
+    await client.aclose()
+    assert result.id == INTEGRATION["id"]
+    assert race.a_seen == ["Bearer token-2", "Bearer token-3"]
+    assert race.issued == 3
+
+
+async def test_the_first_call_does_not_trust_a_scheduled_renewal_for_its_401(api_factory: ApiFactory) -> None:
+    # As test_401_after_a_scheduled_renewal_renews_itself, with A the client's very first call: no
+    # token had been obtained because of a 401 yet, so none may be trusted.
+    api, server, clock = race(api_factory)
+
+    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
+        clock.now += 700
+        await api("get", "b")
+        server.valid.clear()
+
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    await api("get", "a")
+    await api.close()
+    assert server.a_seen == ["Bearer token-1", "Bearer token-3"]
+    assert server.issued == 3

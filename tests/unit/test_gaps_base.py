@@ -12,7 +12,10 @@ import pytest
 
 from sailpoint_sim import (
     APIConnectionError,
+    APITimeoutError,
     AsyncSimIntegrationsClient,
+    BadRequestError,
+    InvalidRequestError,
     NotFoundError,
     RateLimit,
     RateLimitError,
@@ -21,9 +24,9 @@ from sailpoint_sim import (
     UnexpectedStatusError,
     UnreadableResponseError,
 )
-from sailpoint_sim._base import shared_ssl_context
+from sailpoint_sim._base import Expect, shared_ssl_context
 
-from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder
+from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder, Sleeps, policy
 from .test_facade_pacing import paced
 
 BASE = "https://acme.api.identitynow.com"
@@ -98,6 +101,15 @@ async def test_299_is_a_success_and_300_is_not(api_factory: ApiFactory) -> None:
     with pytest.raises(UnexpectedStatusError) as info:
         await api("get", "x")
     assert info.value.status_code == 300
+    assert str(info.value).endswith("; redirect to (none) not followed (never are)")  # 300 is a redirect
+
+
+async def test_a_400_with_a_location_header_is_not_called_a_redirect(api_factory: ApiFactory) -> None:
+    refused = httpx.Response(400, headers={"Location": "https://elsewhere.example/"}, json={"message": "bad"})
+    api = api_factory(Recorder(api=lambda request: refused), access_token="tok")
+    with pytest.raises(BadRequestError) as info:
+        await api("get", "x")
+    assert str(info.value) == f"HTTP 400 Bad Request from GET {COLLECTION}/x: bad"
 
 
 async def test_a_retried_get_answered_404_is_not_found(api_factory: ApiFactory) -> None:
@@ -293,7 +305,10 @@ async def test_our_own_client_asks_for_json_and_names_itself(cls: Any) -> None:
     assert sent.headers["User-Agent"] == f"sailpoint-sim/{__version__} httpx/{httpx.__version__}"
 
 
-def test_every_client_shares_one_verifying_tls_context() -> None:
+def test_every_client_shares_one_verifying_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sailpoint_sim._base
+
+    monkeypatch.setattr(sailpoint_sim._base, "_SSL_CONTEXTS", [])  # as in a fresh process: none built yet
     context = shared_ssl_context()
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
@@ -345,3 +360,74 @@ async def test_a_final_429_past_retry_after_max_holds_nobody(api_factory: ApiFac
     started = clock.now
     await api("get", "b")
     assert tenant.sent_at[1] == started
+
+
+async def test_without_a_rate_limit_a_retry_waits_only_its_backoff(api_factory: ApiFactory) -> None:
+    sleeps = Sleeps()
+    api = api_factory(
+        Recorder(
+            api=FailFirst(httpx.Response(503), then=lambda request: httpx.Response(200, json=INTEGRATION))
+        ),
+        access_token="tok",
+        rate_limit=None,
+        retry=policy(sleeps),
+    )
+    assert (await api("get", "x")).name == INTEGRATION["name"]
+    assert sleeps == [0.5]
+
+
+# -- the request builder's last line of defence -------------------------------------------------------
+# The public methods validate ids and bodies first; these pin what _prepare does with whatever slips by.
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"method": "post", "url": "/sim-integrations", "headers": {}, "json": {"a": float("nan")}},
+            "cannot build the request: ValueError: Out of range float values are not JSON compliant",
+        ),
+        (
+            {"method": "get", "url": "/sim-integrations/x\n", "headers": {}},
+            "cannot build the request: InvalidURL: Invalid non-printable ASCII character in URL, '\\n' at",
+        ),
+        (
+            {"method": "get", "url": "/sim-integrations/../x", "headers": {}},
+            "the id would take the request outside /sim-integrations",
+        ),
+    ],
+    ids=["nan", "newline", "dot-dot"],
+)
+def test_a_request_that_cannot_be_built_safely_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    client = SimIntegrationsClient(BASE, access_token="tok")
+    with pytest.raises(InvalidRequestError) as info:
+        client._prepare(kwargs, Expect.ONE)
+    assert str(info.value).startswith(message)
+
+
+# -- pacing: what a wait says ----------------------------------------------------------------------------
+
+
+async def test_a_pacing_wait_past_the_deadline_says_how_long_it_would_have_been(
+    api_factory: ApiFactory,
+) -> None:
+    api, _clock, _tenant = paced(api_factory, RateLimit(1, 10.0), deadline=5.0)
+    await api("get", "1")
+    with pytest.raises(APITimeoutError) as info:
+        await api("get", "2")
+    assert str(info.value) == (
+        "deadline of 5 s passed before the request could be sent (10.20 s to wait for the rate limit) "
+        f"during GET {COLLECTION}/2 (attempt 1)"
+    )
+
+
+async def test_a_pacing_wait_is_logged_with_the_call_and_the_limit(
+    api_factory: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api, _clock, _tenant = paced(api_factory, RateLimit(1, 2.0))
+    caplog.set_level(logging.DEBUG, logger="sailpoint_sim")
+    await api("get", "1")
+    await api("get", "2")
+    assert [r.getMessage() for r in caplog.records if "rate limit" in r.getMessage()] == [
+        f"GET {COLLECTION}/2: waiting 2.04 s for the rate limit (1 per 2 s)"
+    ]

@@ -65,7 +65,9 @@ def test_a_model_operation_is_rebuilt_with_its_from_and_value() -> None:
 
 
 def test_a_json_patch_model_without_operations_is_empty() -> None:
-    with pytest.raises(InvalidRequestError, match=r"^operations is empty: give at least one"):
+    with pytest.raises(
+        InvalidRequestError, match=r"^operations is empty: give at least one JSON Patch operation$"
+    ):
         coerce_operations(JsonPatch())
 
 
@@ -111,3 +113,15 @@ def test_patch_format_values_are_the_agreed_ones() -> None:
         ("OPERATIONS_OBJECT", "operations-object"),
         ("RFC6902_ARRAY", "rfc6902-array"),
     ]
+
+
+def test_a_non_string_op_in_a_mapping_is_refused_by_type_name() -> None:
+    with pytest.raises(InvalidRequestError, match=r"^operation 0: op must be a string, got int$"):
+        coerce_operations([{"op": 3, "path": "/a"}])
+
+
+def test_a_non_string_path_is_refused_by_type_name() -> None:
+    with pytest.raises(
+        InvalidRequestError, match=r"^operation: path must be a JSON Pointer string, got bytes$"
+    ):
+        patch.remove(b"/a")  # type: ignore[arg-type]  # what the check is for

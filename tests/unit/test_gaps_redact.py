@@ -60,6 +60,13 @@ def test_a_json_escaped_surrogate_pair_is_one_character(secret: str) -> None:
     assert redact_text(text, [secret]) == f'{{"t": "\\u0041{MASK}\\n"}}'
 
 
+def test_a_secret_with_bytes_that_are_not_utf8_is_masked_exactly() -> None:
+    # A secret read from a non-UTF-8 environment holds surrogate escapes; a server quotes its raw bytes.
+    secret = b"ab\xffcd".decode("utf-8", "surrogateescape")
+    assert redact_text("x=%61%62%FF%63%64%65", [secret]) == f"x={MASK}%65"
+    assert redact_text("x=%FF%61%62%FF%63%64", [secret]) == f"x=%FF{MASK}"
+
+
 def test_escapes_that_are_no_surrogate_pair_are_read_one_by_one() -> None:
     # A high surrogate followed by a character that is no low surrogate, and two low surrogates.
     assert redact_text("\\ud800\\ue000", ["\ue000"]) == f"\\ud800{MASK}"
