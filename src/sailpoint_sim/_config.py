@@ -361,6 +361,11 @@ def config_file_kwargs(
         raise ConfigurationError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigurationError(f"{path} is not UTF-8 text") from None
+    except ValueError:
+        # The only other refusal of open(): a NUL in the path ("embedded null byte").
+        raise ConfigurationError(
+            f"cannot read {str(path)!r}: a path cannot contain a NUL character"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

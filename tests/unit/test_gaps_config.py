@@ -285,6 +285,16 @@ def test_a_missing_config_file_is_refused_with_the_system_reason(tmp_path: Path)
         config_file_kwargs(path, {}, environ={})
 
 
+def test_a_config_file_path_with_a_nul_is_a_configuration_error(tmp_path: Path) -> None:
+    # open() refuses it with a bare ValueError ("embedded null byte"); the user gets ours, the path quoted.
+    for path in (f"{tmp_path}/config\x00.json", tmp_path / "config\x00.json"):
+        with pytest.raises(
+            ConfigurationError,
+            match=r"^cannot read '.*config\\x00\.json': a path cannot contain a NUL character$",
+        ):
+            config_file_kwargs(path, {}, environ={})
+
+
 def test_a_config_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     path.write_bytes(b'{"BaseURL": "https://acme.example.com", "ClientId": "\xff"}')
