@@ -14,10 +14,24 @@ from typing import Any
 
 import httpx
 
-from sailpoint_sim import AsyncSimIntegrationsClient, RetryPolicy, SimIntegrationsClient
+from sailpoint_sim import AsyncSimIntegrationsClient, PatchFormat, RetryPolicy, SimIntegrationsClient
 from tests.support.clients import maybe_await
 
 BASE = "https://acme.api.identitynow.com"
+
+SETTINGS_DEFAULTS: dict[str, Any] = {
+    "api_version": "v2025",
+    "layout": "v2025",
+    "token_url": None,
+    "timeout": None,
+    "timeout_given": False,
+    "retry": None,
+    "max_retries": None,
+    "patch_format": PatchFormat.OPERATIONS_OBJECT,
+    "allow_insecure_http": False,
+    "user_agent": None,
+}
+"""ClientSettings' keyword arguments as a client passes them when the user gives none (copy before use)."""
 API = BASE + "/v2025"
 TOKEN_URL = BASE + "/oauth/token"
 CLIENT_ID = "client-id-1234"

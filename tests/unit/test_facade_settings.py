@@ -12,12 +12,11 @@ import pytest
 from sailpoint_sim import (
     ConfigurationError,
     Layout,
-    PatchFormat,
     patch,
 )
 from sailpoint_sim._config import ClientSettings
 
-from .helpers import BASE, INTEGRATION, ApiFactory, Recorder
+from .helpers import BASE, INTEGRATION, SETTINGS_DEFAULTS, ApiFactory, Recorder
 
 pytestmark = pytest.mark.usefixtures("no_sail_env")
 
@@ -220,18 +219,7 @@ def test_repr_shows_the_layout(cls: Any) -> None:
 )
 def test_every_setting_is_checked_by_client_settings(kwargs: dict[str, Any], message: str) -> None:
     # ClientSettings is the one place: doctor and both clients get the same verdicts from it.
-    base: dict[str, Any] = {
-        "api_version": "v2025",
-        "layout": "v2025",
-        "token_url": None,
-        "timeout": None,
-        "timeout_given": False,
-        "retry": None,
-        "max_retries": None,
-        "patch_format": PatchFormat.OPERATIONS_OBJECT,
-        "allow_insecure_http": False,
-        "user_agent": None,
-    }
+    base: dict[str, Any] = dict(SETTINGS_DEFAULTS)
     base.update(kwargs)
     if "timeout" in kwargs:
         base["timeout_given"] = True

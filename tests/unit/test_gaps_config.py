@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sailpoint_sim import ConfigurationError, Layout, PatchFormat, RetryPolicy
+from sailpoint_sim import ConfigurationError, Layout, RetryPolicy
 from sailpoint_sim._config import (
     ClientSettings,
     config_file_kwargs,
@@ -21,6 +21,8 @@ from sailpoint_sim._config import (
     validate_timeout,
     validate_url,
 )
+
+from .helpers import SETTINGS_DEFAULTS
 
 ROOT = "https://acme.api.identitynow.com"
 
@@ -339,16 +341,7 @@ def _settings(base_url: str = ROOT, **kwargs: Any) -> ClientSettings:
         "client_id": "id",
         "client_secret": "secret",
         "access_token": None,
-        "api_version": "v2025",
-        "layout": "v2025",
-        "token_url": None,
-        "timeout": None,
-        "timeout_given": False,
-        "retry": None,
-        "max_retries": None,
-        "patch_format": PatchFormat.OPERATIONS_OBJECT,
-        "allow_insecure_http": False,
-        "user_agent": None,
+        **SETTINGS_DEFAULTS,
         **kwargs,
     }
     return ClientSettings(
