@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.import_repeats = max(args.repeats, 2)
     sdk = not (args.quick or args.no_sdk)
     if args.profile:
-        profile(args.profile, config, sdk=False)
+        profile(args.profile, config, sdk=not args.no_sdk)
         return 0
     try:
         run(

@@ -37,7 +37,7 @@ def profile(target: str, config: Config, sdk: bool) -> None:
     if workload not in WORKLOADS:
         raise SystemExit(f"bench: unknown workload {workload!r} in --profile; one of {', '.join(WORKLOADS)}")
     results = Results()
-    clients = {client.key: client for client in select_clients(sdk or key.startswith("sdk"), results)}
+    clients = {client.key: client for client in select_clients(key.startswith("sdk"), results)}
     if key not in clients:
         raise SystemExit(
             f"bench: unknown client {key!r}; one of {', '.join(clients)} or 'import' or 'layers'"

@@ -193,3 +193,26 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
         "httpx.Client.get + json.loads (the floor)",
     ]
     assert all(float(value) > 0 for value in printed.values())
+
+
+@pytest.mark.parametrize(
+    ("argv", "sdk"), [(["--profile", "layers"], True), (["--profile", "layers", "--no-sdk"], False)]
+)
+def test_the_layers_profile_includes_the_sdk_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], sdk: bool
+) -> None:
+    # `make bench ARGS="--profile layers"` once dropped the SDK's side silently (the flag never reached it).
+    from scripts.bench import __main__ as bench
+    from scripts.bench import layers
+
+    asked: list[bool] = []
+
+    def record(sdk: bool) -> int:
+        asked.append(sdk)
+        return 0
+
+    monkeypatch.setattr(layers, "main", record)
+    with pytest.raises(SystemExit) as exited:
+        bench.main(argv)
+    assert exited.value.code == 0
+    assert asked == [sdk]
