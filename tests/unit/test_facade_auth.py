@@ -17,6 +17,7 @@ from sailpoint_sim import (
     AsyncSimIntegrationsClient,
     AuthenticationError,
     ClientCredentialsAuth,
+    ResponseTooLargeError,
     SimIntegrationsClient,
 )
 from tests.support.threads import run_in_threads
@@ -669,3 +670,53 @@ async def test_token_answer_that_is_refused_never_quotes_the_token(api_factory: 
         await api("get", "x")
     shown = repr(info.value.headers) + str(info.value) + repr(info.value.messages) + info.value.body
     assert value not in shown
+
+
+class _ChallengeAuth(httpx.Auth):
+    """A user's own auth that reads the body of the answer (a challenge naming the token to send)."""
+
+    requires_response_body = True
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = "Bearer first"
+        response = yield request
+        self.bodies.append(response.content)
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {response.json()['use']}"
+            response = yield request
+            self.bodies.append(response.content)
+
+
+async def test_an_auth_of_ours_that_needs_the_response_body_gets_it(api_factory: ApiFactory) -> None:
+    # An httpx.Auth with requires_response_body reads the answer it is handed (the client streams
+    # bodies, so it hands the flow a read copy): here a 401 whose body names the token to use.
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.headers["Authorization"] == "Bearer first":
+            return httpx.Response(401, json={"use": "second"})
+        return httpx.Response(200, json=INTEGRATION)
+
+    client_api = api_factory(Recorder(api=api))
+    auth = _ChallengeAuth()
+    client_api.client.auth = auth
+    got = await client_api("get", "x")
+    assert got.id == INTEGRATION["id"]
+    assert [r.headers["Authorization"] for r in client_api.recorder.api_requests] == [
+        "Bearer first",
+        "Bearer second",
+    ]
+    assert json.loads(auth.bodies[0]) == {"use": "second"}
+    assert json.loads(auth.bodies[1]) == INTEGRATION
+
+
+async def test_a_too_large_answer_read_for_such_an_auth_is_a_typed_error(api_factory: ApiFactory) -> None:
+    # The body read for the flow keeps the cap (and a 2xx past it is refused with our error, as always).
+    big = {**INTEGRATION, "description": "x" * 5000}
+    client_api = api_factory(
+        Recorder(api=lambda request: httpx.Response(200, json=big)), max_response_bytes=4096
+    )
+    client_api.client.auth = _ChallengeAuth()
+    with pytest.raises(ResponseTooLargeError, match="max_response_bytes=4096"):
+        await client_api("get", "x")

@@ -15,6 +15,7 @@ import pytest
 
 from sailpoint_sim import (
     DEFAULT_RATE_LIMIT,
+    APIConnectionError,
     APITimeoutError,
     ConfigurationError,
     RateLimit,
@@ -214,3 +215,43 @@ def test_from_env_takes_rate_limit_as_an_override(monkeypatch: pytest.MonkeyPatc
     assert SimIntegrationsClient.from_env().rate_limit == DEFAULT_RATE_LIMIT
     assert SimIntegrationsClient.from_env(rate_limit=None).rate_limit is None
     assert SimIntegrationsClient.from_env(rate_limit=RateLimit(5, 1)).rate_limit == RateLimit(5, 1.0)
+
+
+async def test_a_wait_shorter_than_a_second_is_waited_too(api_factory: ApiFactory) -> None:
+    # Waits under a second are the common case with a fast tenant: the second call still goes a
+    # window (and 2% margin) after the first, not at once.
+    api, clock, tenant = paced(api_factory, RateLimit(1, 0.5))
+    await api("get", "1")
+    await api("get", "2")
+    assert clock.slept == [pytest.approx(0.51)]
+    assert tenant.sent_at[1] - tenant.sent_at[0] == pytest.approx(0.51)
+
+
+async def test_closing_the_client_ends_a_call_waiting_for_its_turn(api_factory: ApiFactory) -> None:
+    # Closed while the call waits for the rate limit: it ends with the closed-client error naming the
+    # call, and is never sent.
+    api, clock, tenant = paced(api_factory, RateLimit(1, 10.0))
+    await api("get", "1")
+
+    async def close() -> None:
+        api.client._closed = True  # what close()/aclose() set first, without closing the test's transport
+
+    clock.during_next_sleep = close
+    with pytest.raises(APIConnectionError, match=r"closed during GET .*/sim-integrations/2;") as raised:
+        await api("get", "2")
+    assert raised.value.method == "GET"
+    assert len(tenant.sent_at) == 1
+
+
+async def test_a_call_that_gives_up_waiting_frees_its_place(api_factory: ApiFactory) -> None:
+    # Call 2 cannot wait 10.2 s within its 5 s deadline and is never sent. Its reserved place must not
+    # stay "sent and unanswered" for ever: once the window after that place has passed, call 3 goes at
+    # once (rather than waiting for an answer that will never come until its own deadline ends it).
+    api, clock, tenant = paced(api_factory, RateLimit(1, 10.0), deadline=5.0)
+    await api("get", "1")
+    with pytest.raises(APITimeoutError):
+        await api("get", "2")
+    clock.now += 30.0
+    await api("get", "3")
+    assert clock.slept == []
+    assert tenant.sent_at == [1000.0, 1030.0]
