@@ -8,6 +8,7 @@ connection limits as the direct path.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,8 +60,12 @@ def test_the_sync_client_goes_through_the_proxy_and_keeps_every_connection(proxy
     client = _client(SimIntegrationsClient)
     assert client._transport is None  # through httpx.Client, which routes to the proxy
     got: list[str] = []
+
+    def get(n: int) -> None:
+        got.append(client.get(f"id-{n}").id)
+
     for _burst in range(2):
-        run_in_threads(lambda n=n: got.append(client.get(f"id-{n}").id) for n in range(BURST))
+        run_in_threads(functools.partial(get, n) for n in range(BURST))
     client.close()
     assert got == [INTEGRATION["id"]] * (2 * BURST)
     _check(proxy)
