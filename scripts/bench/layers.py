@@ -1,13 +1,14 @@
 """Where a single call's time goes, layer by layer: ours against SailPoint's SDK (issue 14).
 
 `make bench ARGS="--profile layers"` (or ``python -m scripts.bench.layers``) starts one loopback fake,
-then measures the client CPU time of one GET of one integration at each layer a client adds, in two
-kinds of process, alternating five times: our venv (httpx's transport alone, + ``json.loads``, + our typed model, our sync client,
-``httpx.Client.get``) and the SDK 2.1.72 venv (urllib3 alone, + ``json.loads``, the SDK's call). Rounds
-of each layer are interleaved, so drift on a busy machine hits all of them alike; each figure is the
-lowest round mean, the round other work disturbed least (as ``timeit`` advises). Differences between layers say what each adds: what is left
-between our client and the SDK's is either ours (the facade row) or the HTTP stack's (transport vs
-urllib3) and the model's (ours vs pydantic's).
+then measures the client CPU time of one GET and one PUT (update) of one integration at each layer a
+client adds, in two kinds of process, alternating five times: our venv (httpx's transport alone,
++ JSON, + our typed model, our sync client, ``httpx.Client`` + JSON, the floor) and the SDK 2.1.72 venv
+(urllib3 alone, + JSON, the SDK's call). Rounds of each layer are interleaved, so drift on a busy machine
+hits all of them alike; each figure is the lowest round mean, the round other work disturbed least (as
+``timeit`` advises). Differences between layers say what each adds: what is left between our client
+and the SDK's is either ours (the facade row) or the HTTP stack's (transport vs urllib3) and the
+model's (ours vs pydantic's).
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ ROUNDS = 30
 PAIRS = 5  # alternating process pairs (ours, SDK) the rounds are spread over
 CALLS = 200
 HEADERS = {"Accept": "application/json", "X-SailPoint-Experimental": "true"}
+# The same body on every PUT of the same integration (its own name stays its own).
+UPDATE_BODY: dict[str, Any] = {
+    "name": "layers",
+    "description": "Updated by the layers profile",
+    "type": "ServiceNowSDIM",
+    "attributes": {"url": "https://bench.service-now.com", "username": "sailpoint"},
+    "sources": ["2c9180835d191a86015d28455b4a2329"],
+    "cluster": "xyzzy999",
+    "statusMap": {"closed_complete": "Committed", "in_process": "Queued", "requested": "Queued"},
+    "request": {"description": "SailPoint Access Request", "short_description": "SailPoint request"},
+    "beforeProvisioningRule": {"type": "RULE", "id": "2c918085708c274401708c2a8a760001", "name": "Rule"},
+}
 
 
 def measure(
@@ -46,7 +59,7 @@ def measure(
 
 
 def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, float]:
-    """The layers of our stack, in this (the project's) interpreter."""
+    """The layers of our stack, in this (the project's) interpreter: a GET and a PUT (update)."""
     import httpx
 
     from sailpoint_sim import SimIntegrationsClient
@@ -55,23 +68,33 @@ def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str,
     dto = generated_package().ServiceDeskIntegrationDto
     target = f"{url}/v2025/sim-integrations/{ident}"
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
+    put_headers = {**headers, "Content-Type": "application/json"}
     transport = httpx.HTTPTransport()
     http = httpx.Client(headers=headers)
     client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
 
-    def raw() -> bytes:
-        response = transport.handle_request(httpx.Request("GET", target, headers=headers))
+    def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
+        if body is None:
+            request = httpx.Request(method, target, headers=headers)
+        else:
+            request = httpx.Request(method, target, headers=put_headers, content=json.dumps(body).encode())
+        response = transport.handle_request(request)
         try:
             return response.read()
         finally:
             response.close()
 
     layers: dict[str, Callable[[], object]] = {
-        "transport": raw,
-        "transport + json.loads": lambda: json.loads(raw()),
-        "transport + json.loads + typed model": lambda: dto.from_dict(json.loads(raw())),
-        "sailpoint_sim sync client.get": lambda: client.get(ident),
-        "httpx.Client.get + json.loads (the floor)": lambda: http.get(target).json(),
+        "GET transport": raw,
+        "GET transport + json.loads": lambda: json.loads(raw()),
+        "GET transport + json.loads + typed model": lambda: dto.from_dict(json.loads(raw())),
+        "GET sailpoint_sim sync client.get": lambda: client.get(ident),
+        "GET httpx.Client.get + json.loads (the floor)": lambda: http.get(target).json(),
+        "PUT transport": lambda: raw("PUT", UPDATE_BODY),
+        "PUT transport + json dumps/loads": lambda: json.loads(raw("PUT", UPDATE_BODY)),
+        "PUT transport + json + typed model": lambda: dto.from_dict(json.loads(raw("PUT", UPDATE_BODY))),
+        "PUT sailpoint_sim sync client.update": lambda: client.update(ident, UPDATE_BODY),
+        "PUT httpx.Client.put + json (the floor)": lambda: http.put(target, json=UPDATE_BODY).json(),
     }
     try:
         return measure(layers, rounds, calls)
@@ -89,10 +112,12 @@ def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, 
     from sailpoint.configuration import Configuration, ConfigurationParams
     from sailpoint.sim_integrations.api.sim_integrations_api import SIMIntegrationsApi
     from sailpoint.sim_integrations.api_client import ApiClient
+    from sailpoint.sim_integrations.models.sim_integration_details import SimIntegrationDetails
 
     warnings.simplefilter("ignore")
     target = f"{url}/sim-integrations/v1/{ident}"
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
+    put_headers = {**headers, "Content-Type": "application/json"}
     pool = urllib3.PoolManager()
     params = ConfigurationParams()
     params.base_url = url
@@ -102,15 +127,24 @@ def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, 
     configuration.suppress_experimental_warnings = True
     api = SIMIntegrationsApi(ApiClient(configuration))
 
-    def raw() -> bytes:
-        data: bytes = pool.request("GET", target, headers=headers).data
+    def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
+        if body is None:
+            data: bytes = pool.request(method, target, headers=headers).data
+        else:
+            data = pool.request(method, target, headers=put_headers, body=json.dumps(body).encode()).data
         return data
 
     layers: dict[str, Callable[[], object]] = {
-        "urllib3": raw,
-        "urllib3 + json.loads": lambda: json.loads(raw()),
-        "SDK 2.1.72 get_sim_integration_v1": lambda: api.get_sim_integration_v1(
+        "GET urllib3": raw,
+        "GET urllib3 + json.loads": lambda: json.loads(raw()),
+        "GET SDK 2.1.72 get_sim_integration_v1": lambda: api.get_sim_integration_v1(
             ident, x_sail_point_experimental="true"
+        ),
+        "PUT urllib3": lambda: raw("PUT", UPDATE_BODY),
+        "PUT urllib3 + json dumps/loads": lambda: json.loads(raw("PUT", UPDATE_BODY)),
+        # As users call it (and as the benchmark's update row does): the model built from the dict.
+        "PUT SDK 2.1.72 put_sim_integration_v1": lambda: api.put_sim_integration_v1(
+            ident, SimIntegrationDetails.from_dict(UPDATE_BODY), x_sail_point_experimental="true"
         ),
     }
     return measure(layers, rounds, calls)
@@ -148,7 +182,7 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
             measured = json.loads(done.stdout.strip().splitlines()[-1])
             figures |= {name: min(value, figures.get(name, value)) for name, value in measured.items()}
     print(
-        f"client CPU per GET of one integration (lowest of {rounds} rounds x {calls} calls,"
+        f"client CPU per GET / PUT (update) of one integration (lowest of {rounds} rounds x {calls} calls,"
         f" spread over {pairs} alternating processes per side, µs):"
     )
     for name, value in figures.items():

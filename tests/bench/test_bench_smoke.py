@@ -186,11 +186,16 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
         line.strip().rsplit(None, 1) for line in capsys.readouterr().out.splitlines()[1:] if line.strip()
     )
     assert list(printed) == [
-        "transport",
-        "transport + json.loads",
-        "transport + json.loads + typed model",
-        "sailpoint_sim sync client.get",
-        "httpx.Client.get + json.loads (the floor)",
+        "GET transport",
+        "GET transport + json.loads",
+        "GET transport + json.loads + typed model",
+        "GET sailpoint_sim sync client.get",
+        "GET httpx.Client.get + json.loads (the floor)",
+        "PUT transport",
+        "PUT transport + json dumps/loads",
+        "PUT transport + json + typed model",
+        "PUT sailpoint_sim sync client.update",
+        "PUT httpx.Client.put + json (the floor)",
     ]
     assert all(float(value) > 0 for value in printed.values())
 
