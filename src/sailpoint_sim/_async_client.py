@@ -135,9 +135,9 @@ class AsyncSimIntegrationsClient(BaseClient):
             # _send passes follow_redirects=False on every send, and the direct path never follows.
             follow_redirects=False,  # pragma: no mutate - overridden on every send (above)
             verify=shared_ssl_context(),
+            # Given a transport, httpx reads no proxy from the environment (none is set: direct_transport
+            # checked); without one, it mounts the proxies the environment names.
             transport=self._transport,
-            # No proxy to read from the environment (direct_transport checked): skip reading it again.
-            trust_env=self._transport is None,
         )
         self._setup_http(http_client, owned)
 
