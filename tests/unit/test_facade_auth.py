@@ -720,3 +720,25 @@ async def test_a_too_large_answer_read_for_such_an_auth_is_a_typed_error(api_fac
     client_api.client.auth = _ChallengeAuth()
     with pytest.raises(ResponseTooLargeError, match="max_response_bytes=4096"):
         await client_api("get", "x")
+
+
+class _BareTokenAuth(httpx.Auth):
+    """A user's own auth that fetches its token with a request of its own making (no timeouts on it)."""
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        answer = yield httpx.Request("POST", TOKEN_URL)
+        answer.read()
+        request.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        yield request
+
+
+async def test_an_auth_of_ours_may_fetch_its_token_with_a_request_of_its_own(api_factory: ApiFactory) -> None:
+    # The client sends the flow's token request (retried like a GET) with the client's timeouts.
+    client_api = api_factory(Recorder())
+    client_api.client.auth = _BareTokenAuth()
+    got = await client_api("get", "x")
+    assert got.id == INTEGRATION["id"]
+    [token_request] = client_api.recorder.token_requests
+    assert token_request.extensions["timeout"] == client_api.client.timeout.as_dict()
+    [sent] = client_api.recorder.api_requests
+    assert sent.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"

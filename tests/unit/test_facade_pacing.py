@@ -166,8 +166,9 @@ async def test_a_final_429_still_holds_the_other_calls(api_factory: ApiFactory) 
 async def test_a_new_token_starts_a_new_budget(api_factory: ApiFactory) -> None:
     from sailpoint_sim import ClientCredentialsAuth
 
-    limit = RateLimit(2, 10.0)
-    api, clock, _tenant = paced(api_factory, limit)
+    # A window longer than the token's life: without a fresh budget, calls 3 and 4 would wait.
+    limit = RateLimit(2, 1000.0)
+    api, clock, _tenant = paced(api_factory, limit, deadline=None)
     api.client.auth = ClientCredentialsAuth(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, clock=clock)
     await api("get", "1")
     await api("get", "2")
@@ -177,7 +178,7 @@ async def test_a_new_token_starts_a_new_budget(api_factory: ApiFactory) -> None:
     await api("get", "4")
     assert clock.slept == before  # a fresh budget: no wait
     await api("get", "5")
-    assert clock.slept[-1] == pytest.approx(10.2)
+    assert clock.slept[-1] == pytest.approx(1000.25)
 
 
 async def test_pacing_waits_count_toward_the_deadline(api_factory: ApiFactory) -> None:

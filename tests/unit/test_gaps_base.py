@@ -431,3 +431,80 @@ async def test_a_pacing_wait_is_logged_with_the_call_and_the_limit(
     assert [r.getMessage() for r in caplog.records if "rate limit" in r.getMessage()] == [
         f"GET {COLLECTION}/2: waiting 2.04 s for the rate limit (1 per 2 s)"
     ]
+
+
+# -- building requests on the direct path ----------------------------------------------------------------
+
+
+@pytest.fixture
+def direct(monkeypatch: pytest.MonkeyPatch) -> SimIntegrationsClient:
+    """Our own sync client with no proxy in the environment: it builds requests for the direct path."""
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    client = SimIntegrationsClient(BASE, access_token=STATIC_TOKEN)
+    assert client._transport is not None
+    return client
+
+
+def test_a_repeated_url_is_parsed_once(
+    direct: SimIntegrationsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsing a URL is the largest cost of building a request: the same id's URL is parsed once.
+    parsed: list[str] = []
+
+    class CountingURL(httpx.URL):
+        def __init__(self, url: Any = "", **kwargs: Any) -> None:
+            parsed.append(str(url))
+            super().__init__(url, **kwargs)
+
+    monkeypatch.setattr(httpx, "URL", CountingURL)
+    urls = {str(direct._prepare_get("abc").request.url) for _ in range(3)}
+    assert urls == {f"{COLLECTION}/abc"}
+    assert parsed == [f"{COLLECTION}/abc"]
+
+
+def test_the_parsed_url_cache_stays_bounded(direct: SimIntegrationsClient) -> None:
+    from sailpoint_sim._base import _URL_CACHE_SIZE
+
+    for n in range(_URL_CACHE_SIZE + 10):
+        direct._prepare_get(f"id-{n}")
+        assert len(direct._urls) <= _URL_CACHE_SIZE
+    assert str(direct._prepare_get("id-0").request.url) == f"{COLLECTION}/id-0"
+
+
+def test_the_direct_path_builds_requests_without_httpx_client(
+    direct: SimIntegrationsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lean path (issue 14) merges our client's headers itself; httpx.Client.build_request is only
+    # for a header a generated operation would send that our client also sets (it then wins, once).
+    def refused(*args: Any, **kwargs: Any) -> httpx.Request:
+        raise AssertionError("build_request called")
+
+    monkeypatch.setattr(direct._http, "build_request", refused)
+    request = direct._prepare_get("abc").request
+    assert request.headers.get_list("accept") == ["application/json"]
+    monkeypatch.undo()
+    overlapping = direct._prepare(
+        {"method": "get", "url": "/sim-integrations/abc", "headers": {"accept": "text/plain"}}, Expect.ONE
+    ).request
+    assert overlapping.headers.get_list("accept") == ["text/plain"]
+
+
+async def test_a_client_built_with_a_rate_limit_paces_itself(api_factory: ApiFactory) -> None:
+    # Without a hand-made pacer: the one the constructor builds from rate_limit= keeps the calls apart.
+    sleeps = Sleeps()
+    api = api_factory(Recorder(), rate_limit=RateLimit(1, 10.0), retry=policy(sleeps))
+    await api("get", "a")
+    await api("get", "b")
+    assert list(sleeps) == [pytest.approx(10.2, abs=0.05)]
+
+
+@pytest.mark.parametrize("user_agent", [None, "ua/1"])
+async def test_your_http_client_keeps_its_user_agent_unless_you_name_one(
+    api_factory: ApiFactory, user_agent: str | None
+) -> None:
+    api = api_factory(Recorder(), user_agent=user_agent)
+    await api("get", "x")
+    [sent] = api.recorder.api_requests
+    assert sent.headers["User-Agent"] == (user_agent or f"python-httpx/{httpx.__version__}")
+    assert sent.headers["Accept"] == "application/json"

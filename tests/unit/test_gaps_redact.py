@@ -185,3 +185,33 @@ def test_the_log_filter_is_installed_once_on_httpx_httpcore_and_ours() -> None:
         assert len(filters) == 1, name
     assert logging.getLogger("sailpoint_sim.not_installed_twice").filters == []
     assert not any(isinstance(f, SecretLogFilter) for f in logging.getLogger().filters)
+
+
+def test_the_log_filter_is_installed_once_on_each_logger(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first client of the process puts one filter on httpx's, httpcore's and our logger; later
+    # clients add none (a filter per client would pile up on every log record).
+    from sailpoint_sim._redact import LOGGER_NAMES, SecretLogFilter
+
+    names = (*LOGGER_NAMES, "sailpoint_sim")
+    saved = {name: list(logging.getLogger(name).filters) for name in names}
+    root_before = list(logging.getLogger().filters)
+    monkeypatch.setattr(_redact, "_installed", False)
+    try:
+        for name in names:
+            for old in saved[name]:
+                logging.getLogger(name).removeFilter(old)
+        SimIntegrationsClient(BASE, access_token=STATIC_TOKEN).close()
+        SimIntegrationsClient(BASE, access_token=STATIC_TOKEN).close()
+        installed = {name: logging.getLogger(name).filters for name in names}
+        assert all(
+            len(filters) == 1 and isinstance(filters[0], SecretLogFilter) for filters in installed.values()
+        )
+        assert len({id(filters[0]) for filters in installed.values()}) == 1  # one filter, shared
+        assert logging.getLogger().filters == root_before
+    finally:
+        for name in names:
+            logger = logging.getLogger(name)
+            for new in list(logger.filters):
+                logger.removeFilter(new)
+            for old in saved[name]:
+                logger.addFilter(old)

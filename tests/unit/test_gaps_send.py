@@ -14,6 +14,7 @@ import pytest
 
 from sailpoint_sim import APITimeoutError, ResponseTooLargeError, UnexpectedStatusError
 from sailpoint_sim._send import (
+    ERROR_BODY_LIMIT,
     TRACE,
     Call,
     aread_body,
@@ -24,7 +25,7 @@ from sailpoint_sim._send import (
     trace_response,
 )
 
-from .helpers import ACCESS_TOKEN, INTEGRATION, TOKEN_URL, ApiFactory, Recorder
+from .helpers import ACCESS_TOKEN, INTEGRATION, TOKEN_URL, ApiFactory, Recorder, token_response
 
 URL = "https://acme.api.identitynow.com/v2025/sim-integrations/x"
 SECRET = "s3cr3t-ECHOED-value"
@@ -311,3 +312,67 @@ def test_a_traced_body_is_cut_at_4000_characters_and_says_so(
     caplog.set_level(TRACE, logger="sailpoint_sim")
     trace_response(LOGGER, httpx.Response(200), body, ())
     assert traced(caplog) == ["< 200 OK\n\n\n" + shown]
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"), [(299, 2 * ERROR_BODY_LIMIT), (300, ERROR_BODY_LIMIT), (500, ERROR_BODY_LIMIT)]
+)
+async def test_an_error_body_stops_at_one_mib_where_a_success_body_may_go_on(
+    kind: str, status: int, kept: int
+) -> None:
+    # A hostile server's error page is read no further than ERROR_BODY_LIMIT even when
+    # max_response_bytes would allow more; a success body is held to max_response_bytes only.
+    body = Pulled([b"e" * 65536] * 32)  # 2 MiB
+    response = streamed_response(kind, status, body)
+    got = await read(kind, response, 4 * ERROR_BODY_LIMIT, Call("GET", URL, None))
+    assert len(got) == kept
+
+
+async def test_a_deadline_that_passed_during_an_attempt_ends_the_call_before_a_retry_is_sent(
+    api_factory: ApiFactory,
+) -> None:
+    # The whole deadline passes while a slow server answers 503 (retry at once, it says): the retry
+    # is not sent with no time left; the call ends with the deadline error.
+    sent: list[float] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        sent.append(time.monotonic())
+        time.sleep(0.15)
+        return httpx.Response(503, headers={"Retry-After": "0"}, json={"detailCode": "503"})
+
+    api = api_factory(Recorder(api=slow), deadline=0.1)
+    with pytest.raises(APITimeoutError, match=r"deadline of 0\.1 s passed"):
+        await api("get", "x")
+    assert len(sent) == 1
+
+
+async def test_a_deadline_spent_on_the_token_ends_the_call_before_the_api_request_is_sent(
+    api_factory: ApiFactory,
+) -> None:
+    # The token endpoint takes the whole deadline: the API request is not sent with no time left.
+    def slow_token(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.15)
+        return token_response()
+
+    recorder = Recorder(token=slow_token)
+    api = api_factory(recorder, deadline=0.1)
+    with pytest.raises(APITimeoutError, match=r"deadline of 0\.1 s passed"):
+        await api("get", "x")
+    assert recorder.api_requests == []
+
+
+async def test_a_deadline_gone_before_the_first_request_sends_nothing(api_factory: ApiFactory) -> None:
+    # A nanosecond deadline is over before the request could go: nothing is sent with no time left.
+    recorder = Recorder()
+    api = api_factory(recorder, access_token=ACCESS_TOKEN, deadline=1e-9)
+    with pytest.raises(APITimeoutError, match="deadline of 1e-09 s passed"):
+        await api("get", "x")
+    assert recorder.api_requests == []
+
+
+async def test_a_one_byte_cap_is_a_cap(api_factory: ApiFactory) -> None:
+    # The smallest max_response_bytes allowed is 1: accepted, and it refuses any real answer.
+    api = api_factory(Recorder(), access_token=ACCESS_TOKEN, max_response_bytes=1)
+    assert api.client.max_response_bytes == 1
+    with pytest.raises(ResponseTooLargeError, match="max_response_bytes=1 "):
+        await api("get", "x")
