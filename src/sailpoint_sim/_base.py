@@ -124,6 +124,8 @@ class BaseClient:
     """Settings and the I/O-free half of both clients."""
 
     _http: httpx.Client | httpx.AsyncClient
+    # Each client sets it before _setup_http: its own transport on the direct path, else None.
+    _transport: httpx.HTTPTransport | httpx.AsyncHTTPTransport | None
 
     def __init__(
         self,
@@ -218,7 +220,7 @@ class BaseClient:
         self._direct_names: frozenset[str] = frozenset()  # pragma: no mutate - read only with _direct_headers
         self._direct_timeout = self.timeout.as_dict()
         self._urls: dict[str, httpx.URL] = {}
-        if getattr(self, "_transport", None) is not None:
+        if self._transport is not None:
             raw = owned.headers.raw
             # Codec names ignore case: "LATIN-1" is the same codec (an equivalent mutant).
             pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]  # pragma: no mutate
