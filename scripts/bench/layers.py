@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .config import CREATE_BODY
+
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 30
 PAIRS = 5  # alternating process pairs (ours, SDK) the rounds are spread over
@@ -28,15 +30,9 @@ CALLS = 200
 HEADERS = {"Accept": "application/json", "X-SailPoint-Experimental": "true"}
 # The same body on every PUT of the same integration (its own name stays its own).
 UPDATE_BODY: dict[str, Any] = {
+    **CREATE_BODY,
     "name": "layers",
     "description": "Updated by the layers profile",
-    "type": "ServiceNowSDIM",
-    "attributes": {"url": "https://bench.service-now.com", "username": "sailpoint"},
-    "sources": ["2c9180835d191a86015d28455b4a2329"],
-    "cluster": "xyzzy999",
-    "statusMap": {"closed_complete": "Committed", "in_process": "Queued", "requested": "Queued"},
-    "request": {"description": "SailPoint Access Request", "short_description": "SailPoint request"},
-    "beforeProvisioningRule": {"type": "RULE", "id": "2c918085708c274401708c2a8a760001", "name": "Rule"},
 }
 
 
