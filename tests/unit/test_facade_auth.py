@@ -523,19 +523,25 @@ def race(api_factory: ApiFactory) -> tuple[Api, Server, Clock]:
     return api, server, clock
 
 
+def b_renews_on_schedule_then_everything_is_revoked(api: Api, server: Server, clock: Clock) -> Any:
+    """A hook for ``server.while_a_in_flight``: call B finds the token due for renewal (no 401 involved)
+    and gets a new one, then the tenant revokes every token."""
+
+    async def hook() -> None:
+        clock.now += 700  # past the token's renewal time (749 s - 60 s)
+        await api("get", "b")
+        server.valid.clear()
+
+    return hook
+
+
 async def test_401_after_a_scheduled_renewal_renews_itself(api_factory: ApiFactory) -> None:
     # While A is in flight with token-1, B finds token-1 due for renewal and gets token-2 (no 401 involved).
     # Then the tenant revokes both. A's 401 must not end in a resend of token-2 alone: token-2 proves
     # nothing about A's refusal, so A renews itself and succeeds with token-3.
     api, server, clock = race(api_factory)
     await api("get", "warm-up")
-
-    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
-        clock.now += 700  # past token-1's renewal time (749 s - 60 s)
-        await api("get", "b")
-        server.valid.clear()
-
-    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked(api, server, clock)
     result = await api("get", "a")
     assert result.id == INTEGRATION["id"]
     assert server.a_seen == ["Bearer token-1", "Bearer token-3"]

@@ -33,7 +33,7 @@ from .helpers import (
     Recorder,
     token_response,
 )
-from .test_facade_auth import Clock, race
+from .test_facade_auth import Clock, b_renews_on_schedule_then_everything_is_revoked, race
 
 
 def _api_request(**kwargs: Any) -> httpx.Request:
@@ -261,13 +261,7 @@ async def test_a_token_renewed_for_an_earlier_401_does_not_vouch_for_a_later_sch
     await api("get", "warm-up")
     server.valid.discard("token-1")
     await api("get", "c")  # 401 -> token-2
-
-    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
-        clock.now += 700
-        await api("get", "b")
-        server.valid.clear()
-
-    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked(api, server, clock)
     await api("get", "a")
     await api.close()
     assert server.a_seen == ["Bearer token-2", "Bearer token-4"]
@@ -364,13 +358,7 @@ async def test_the_first_call_does_not_trust_a_scheduled_renewal_for_its_401(api
     # As test_401_after_a_scheduled_renewal_renews_itself, with A the client's very first call: no
     # token had been obtained because of a 401 yet, so none may be trusted.
     api, server, clock = race(api_factory)
-
-    async def b_renews_on_schedule_then_everything_is_revoked() -> None:
-        clock.now += 700
-        await api("get", "b")
-        server.valid.clear()
-
-    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked
+    server.while_a_in_flight = b_renews_on_schedule_then_everything_is_revoked(api, server, clock)
     await api("get", "a")
     await api.close()
     assert server.a_seen == ["Bearer token-1", "Bearer token-3"]
