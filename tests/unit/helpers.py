@@ -181,3 +181,7 @@ class Api:
 
 
 ApiFactory = Callable[..., Api]
+
+
+# The variables that configure a proxy (httpx reads them; our clients then leave the direct path).
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")

@@ -26,7 +26,17 @@ from sailpoint_sim import (
 )
 from sailpoint_sim._base import Expect, shared_ssl_context
 
-from .helpers import INTEGRATION, STATIC_TOKEN, Api, ApiFactory, FailFirst, Recorder, Sleeps, policy
+from .helpers import (
+    INTEGRATION,
+    PROXY_VARIABLES,
+    STATIC_TOKEN,
+    Api,
+    ApiFactory,
+    FailFirst,
+    Recorder,
+    Sleeps,
+    policy,
+)
 from .test_facade_pacing import paced
 
 BASE = "https://acme.api.identitynow.com"
@@ -439,7 +449,7 @@ async def test_a_pacing_wait_is_logged_with_the_call_and_the_limit(
 @pytest.fixture
 def direct(monkeypatch: pytest.MonkeyPatch) -> SimIntegrationsClient:
     """Our own sync client with no proxy in the environment: it builds requests for the direct path."""
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     client = SimIntegrationsClient(BASE, access_token=STATIC_TOKEN)
     assert client._transport is not None

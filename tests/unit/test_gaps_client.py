@@ -34,6 +34,7 @@ from tests.support.clients import maybe_await
 from .helpers import (
     BASE,
     INTEGRATION,
+    PROXY_VARIABLES,
     TOKEN_URL,
     ApiFactory,
     FailFirst,
@@ -43,8 +44,6 @@ from .helpers import (
     token_response,
 )
 from .test_send_path import MiB, streamed
-
-PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy")
 
 
 def token_503(tracking: str = "tok-track-1") -> httpx.Response:

@@ -41,6 +41,7 @@ from .helpers import (
     CLIENT_ID,
     CLIENT_SECRET,
     INTEGRATION,
+    PROXY_VARIABLES,
     ApiFactory,
     FailFirst,
     Recorder,
@@ -563,7 +564,7 @@ async def test_trace_level_shows_requests_and_responses_with_secrets_masked(
 def test_own_client_sends_through_the_transport_unless_a_proxy_is_configured(
     cls: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     assert cls(BASE, access_token="tok")._transport is not None
     # httpx.Client mounts a proxy transport for this; only its own send() routes through it.
@@ -606,7 +607,7 @@ async def test_a_given_client_keeps_its_hooks(api_factory: ApiFactory, kind: str
 def test_both_paths_build_the_same_request(cls: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import sailpoint_sim._send
 
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy"):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     direct = cls(BASE, access_token="tok", timeout=12.5, user_agent="ua/1")
     monkeypatch.setattr(sailpoint_sim._send, "DIRECT_TRANSPORT", False)
