@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import enum
+import json
 import math
+from collections import OrderedDict
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sailpoint_sim_client.models import JsonPatchOperation
 from sailpoint_sim_client.models.json_patch_operation_op import JsonPatchOperationOp
 
 from sailpoint_sim import InvalidRequestError
-from sailpoint_sim._json_values import check_json_value
+from sailpoint_sim._json_values import check_json_value, is_json_value
 from sailpoint_sim._patch import coerce_operations, validate_pointer
 
 
@@ -59,6 +64,59 @@ def test_other_types_are_refused_by_type_name() -> None:
     with pytest.raises(InvalidRequestError, match=r"^v\['s'\] is of type set, which is not a JSON value$"):
         check_json_value({"s": {1}}, "v")
     check_json_value({"t": (1, "a", None, True, 2.5)}, "v")
+
+
+# -- the fast check and the walk that says where agree (issue 14 split them) ---------------------------
+class _Colour(enum.StrEnum):
+    RED = "red"
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # nan and the infinities included: not JSON
+    st.text(max_size=5),
+    st.just(_Colour.RED),  # a str subclass: JSON
+    st.binary(max_size=3),  # not JSON
+    st.sets(st.integers(), max_size=2),  # not JSON
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3).map(OrderedDict),  # a Mapping, not a dict
+        st.dictionaries(st.integers(), inner, min_size=1, max_size=2),  # non-string keys: not JSON
+    ),
+    max_leaves=12,
+)
+
+
+@given(_VALUES)
+def test_the_fast_check_and_the_explaining_walk_agree(value: Any) -> None:
+    """is_json_value decides; only on False is the path worked out: both must apply the same rules."""
+    if is_json_value(value):
+        check_json_value(value, "v")
+        json.dumps(value, allow_nan=False)  # and what passes really is JSON
+    else:
+        with pytest.raises(
+            InvalidRequestError,
+            match=r"^v.* (is nested too deeply|which JSON cannot represent|"
+            r"has a non-string key .*|which is not a JSON value)$",
+        ):
+            check_json_value(value, "v")
+
+
+def test_subclasses_of_str_and_of_mappings_pass_and_bad_values_inside_them_are_found() -> None:
+    assert is_json_value({"c": _Colour.RED, "o": OrderedDict(a=[1, 2.5, None, True])})
+    with pytest.raises(
+        InvalidRequestError, match=r"^v\['o'\]\['a'\]\[1\] is nan, which JSON cannot represent$"
+    ):
+        check_json_value({"o": OrderedDict(a=[1, math.nan])}, "v")
+    with pytest.raises(InvalidRequestError, match=r"^v\['o'\] has a non-string key 1$"):
+        check_json_value({"o": OrderedDict({1: "x"})}, "v")
 
 
 # -- JSON Pointer escapes ------------------------------------------------------------------------------
