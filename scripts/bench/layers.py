@@ -4,7 +4,10 @@
 then measures the client CPU time of one GET and one PUT (update) of one integration at each layer a
 client adds, in two kinds of process, alternating five times: our venv (httpx's transport alone,
 + JSON, + our typed model, our sync client, ``httpx.Client`` + JSON, the floor) and the SDK 2.1.72 venv
-(urllib3 alone, + JSON, the SDK's call). Rounds of each layer are interleaved, so drift on a busy machine
+(urllib3 alone, + JSON, the SDK's call). Then the PUT again with a different integration on every
+call, as the benchmark's update row sends it (the first call to an id it just created), and what that
+costs each HTTP stack: parsing a URL it has not seen (``httpx.URL`` against urllib3's ``parse_url``;
+our client keeps the URLs of recently used ids, so only a new id pays it). Rounds of each layer are interleaved, so drift on a busy machine
 hits all of them alike; each figure is the lowest round mean, the round other work disturbed least (as
 ``timeit`` advises). Differences between layers say what each adds: what is left between our client
 and the SDK's is either ours (the facade row) or the HTTP stack's (transport vs urllib3) and the
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 30
 PAIRS = 5  # alternating process pairs (ours, SDK) the rounds are spread over
 CALLS = 200
+# Integrations the "new integration each call" layers cycle through: more than our client's URL cache
+# holds (256), so an id comes round again only after the cache has been emptied.
+FRESH = 300
 HEADERS = {"Accept": "application/json", "X-SailPoint-Experimental": "true"}
 # The same body on every PUT of the same integration (its own name stays its own).
 UPDATE_BODY: dict[str, Any] = {
@@ -54,7 +61,19 @@ def measure(
     return {name: min(values) for name, values in samples.items()}
 
 
-def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, float]:
+def _cycling(ids: list[str]) -> Callable[[], str]:
+    """The next id of ``ids`` on every call, round and round."""
+    state = {"next": 0}
+
+    def take() -> str:
+        i = state["next"]
+        state["next"] = (i + 1) % len(ids)
+        return ids[i]
+
+    return take
+
+
+def ours(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: int) -> dict[str, float]:
     """The layers of our stack, in this (the project's) interpreter: a GET and a PUT (update)."""
     import httpx
 
@@ -68,6 +87,7 @@ def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str,
     transport = httpx.HTTPTransport()
     http = httpx.Client(headers=headers)
     client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
+    next_id, next_url_id = _cycling(fresh), _cycling(fresh)
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
         if body is None:
@@ -91,6 +111,8 @@ def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str,
         "PUT transport + json + typed model": lambda: dto.from_dict(json.loads(raw("PUT", UPDATE_BODY))),
         "PUT sailpoint_sim sync client.update": lambda: client.update(ident, UPDATE_BODY),
         "PUT httpx.Client.put + json (the floor)": lambda: http.put(target, json=UPDATE_BODY).json(),
+        "PUT client.update, a new integration each call": lambda: client.update(next_id(), UPDATE_BODY),
+        "new URL: httpx.URL(str)": lambda: httpx.URL(f"{url}/v2025/sim-integrations/{next_url_id()}"),
     }
     try:
         return measure(layers, rounds, calls)
@@ -100,11 +122,12 @@ def ours(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str,
         transport.close()
 
 
-def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, float]:
+def sdk(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: int) -> dict[str, float]:
     """The layers of SailPoint's SDK 2.1.72 (per-resource package), in its own venv's interpreter."""
     import warnings
 
     import urllib3
+    from urllib3.util import parse_url
     from sailpoint.configuration import Configuration, ConfigurationParams
     from sailpoint.sim_integrations.api.sim_integrations_api import SIMIntegrationsApi
     from sailpoint.sim_integrations.api_client import ApiClient
@@ -122,6 +145,7 @@ def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, 
     configuration.experimental = True
     configuration.suppress_experimental_warnings = True
     api = SIMIntegrationsApi(ApiClient(configuration))
+    next_id, next_url_id = _cycling(fresh), _cycling(fresh)
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
         if body is None:
@@ -142,6 +166,10 @@ def sdk(url: str, token: str, ident: str, rounds: int, calls: int) -> dict[str, 
         "PUT SDK 2.1.72 put_sim_integration_v1": lambda: api.put_sim_integration_v1(
             ident, SimIntegrationDetails.from_dict(UPDATE_BODY), x_sail_point_experimental="true"
         ),
+        "PUT SDK 2.1.72, a new integration each call": lambda: api.put_sim_integration_v1(
+            next_id(), SimIntegrationDetails.from_dict(UPDATE_BODY), x_sail_point_experimental="true"
+        ),
+        "new URL: urllib3 parse_url(str)": lambda: parse_url(f"{url}/sim-integrations/v1/{next_url_id()}"),
     }
     return measure(layers, rounds, calls)
 
@@ -154,9 +182,11 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
     from .service import fake_service
 
     sdk_python = ensure_venv(f"sailpoint-{SDK_CURRENT}", [f"sailpoint=={SDK_CURRENT}"]) if sdk else None
-    with fake_service() as service:
-        ident = service.seed(1)[0]
-        args = [service.url, service.token, ident]
+    with fake_service() as service, tempfile.TemporaryDirectory() as tmp:
+        ident, *fresh = service.seed(1 + FRESH)
+        fresh_file = Path(tmp) / "fresh-ids.json"
+        fresh_file.write_text(json.dumps(fresh))
+        args = [service.url, service.token, ident, str(fresh_file)]
         figures: dict[str, float] = {}
         sides = [("ours", Path(sys.executable))] + ([("sdk", sdk_python)] if sdk_python else [])
         # The two sides alternate over several process pairs and each figure is its lowest over all of
@@ -178,7 +208,7 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
             measured = json.loads(done.stdout.strip().splitlines()[-1])
             figures |= {name: min(value, figures.get(name, value)) for name, value in measured.items()}
     print(
-        f"client CPU per GET / PUT (update) of one integration (lowest of {rounds} rounds x {calls} calls,"
+        f"client CPU per call or URL (lowest of {rounds} rounds x {calls} calls,"
         f" spread over {pairs} alternating processes per side, µs):"
     )
     for name, value in figures.items():
@@ -187,10 +217,11 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7:  # one side, run by main() in the right interpreter
-        side, url, token, ident, rounds, calls = sys.argv[1:]
+    if len(sys.argv) == 8:  # one side, run by main() in the right interpreter
+        side, url, token, ident, fresh_file, rounds, calls = sys.argv[1:]
+        fresh_ids = json.loads(Path(fresh_file).read_text())
         measured: dict[str, Any] = (ours if side == "ours" else sdk)(
-            url, token, ident, int(rounds), int(calls)
+            url, token, ident, fresh_ids, int(rounds), int(calls)
         )
         print(json.dumps(measured))
         sys.exit(0)

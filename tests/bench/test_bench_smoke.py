@@ -196,6 +196,8 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
         "PUT transport + json + typed model",
         "PUT sailpoint_sim sync client.update",
         "PUT httpx.Client.put + json (the floor)",
+        "PUT client.update, a new integration each call",
+        "new URL: httpx.URL(str)",
     ]
     assert all(float(value) > 0 for value in printed.values())
 
