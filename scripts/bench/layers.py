@@ -127,11 +127,11 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: 
     import warnings
 
     import urllib3
-    from urllib3.util import parse_url
     from sailpoint.configuration import Configuration, ConfigurationParams
     from sailpoint.sim_integrations.api.sim_integrations_api import SIMIntegrationsApi
     from sailpoint.sim_integrations.api_client import ApiClient
     from sailpoint.sim_integrations.models.sim_integration_details import SimIntegrationDetails
+    from urllib3.util import parse_url
 
     warnings.simplefilter("ignore")
     target = f"{url}/sim-integrations/v1/{ident}"

@@ -113,11 +113,11 @@ class Prepared:
 
     __slots__ = ("kind", "method", "request", "url")
 
-    def __init__(self, request: httpx.Request, kind: Expect) -> None:
+    def __init__(self, request: httpx.Request, kind: Expect, url: str) -> None:
         self.request = request
         self.kind = kind
         self.method = request.method
-        self.url = str(request.url)
+        self.url = url  # str(request.url), kept with the parsed URL: writing it out costs as much
 
 
 class BaseClient:
@@ -219,7 +219,7 @@ class BaseClient:
         self._direct_headers: list[tuple[str, str]] | None = None
         self._direct_names: frozenset[str] = frozenset()  # pragma: no mutate - read only with _direct_headers
         self._direct_timeout = self.timeout.as_dict()
-        self._urls: dict[str, httpx.URL] = {}
+        self._urls: dict[str, tuple[httpx.URL, str]] = {}
         if self._transport is not None:
             raw = owned.headers.raw
             # Codec names ignore case: "LATIN-1" is the same codec (an equivalent mutant).
@@ -279,13 +279,15 @@ class BaseClient:
         url = self._collection_url + path[len(GENERATED_COLLECTION) :]
         try:
             # Parsing a URL is the largest cost of building a request: the collection's URL (list,
-            # create) and recently used ids' URLs are parsed once (a small cache, emptied when full).
-            target = self._urls.get(url)
-            if target is None:
-                target = httpx.URL(url)
+            # create) and recently used ids' URLs are parsed once (a small cache, emptied when full),
+            # and checked and written out as text once with them.
+            known = self._urls.get(url)
+            if known is None:
+                known = self._parsed_url(url)
                 if len(self._urls) >= _URL_CACHE_SIZE:
                     self._urls.clear()
-                self._urls[url] = target
+                self._urls[url] = known
+            target, text = known
             if self._direct_headers is not None and not self._direct_names.intersection(
                 map(str.lower, headers)
             ):
@@ -308,10 +310,16 @@ class BaseClient:
                 )
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
+        return Prepared(request, kind, text)
+
+    def _parsed_url(self, url: str) -> tuple[httpx.URL, str]:
+        """``url`` parsed, and as httpx writes it; refused unless it stays in the collection."""
+        target = httpx.URL(url)
         # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).
-        if not request.url.raw_path.startswith(self._collection_prefix):
+        # An absolute URL goes out as it is (build_request only merges relative ones with base_url).
+        if not target.raw_path.startswith(self._collection_prefix):
             raise InvalidRequestError("the id would take the request outside /sim-integrations")
-        return Prepared(request, kind)
+        return target, str(target)
 
     def _prepare_list(self) -> Prepared:
         return self._prepare(self._generated.op_list._get_kwargs(), Expect.LIST)

@@ -473,6 +473,20 @@ def test_a_repeated_url_is_parsed_once(
     assert parsed == [f"{COLLECTION}/abc"]
 
 
+@pytest.mark.parametrize("ident", ["abc", "a b%", "ü/?#"])
+def test_the_url_a_call_names_is_the_one_it_sends_to_written_out_once(
+    ident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Errors and logs name prepared.url: httpx's own text of the request URL (host lower-cased, the id
+    # percent-encoded), kept with the cached URL instead of written out on every call.
+    client = SimIntegrationsClient("https://ACME.api.IdentityNow.com", access_token="tok")
+    first = client._prepare_get(ident)
+    assert first.url == str(first.request.url)
+    assert first.url.startswith("https://acme.api.identitynow.com/v2025/sim-integrations/")
+    monkeypatch.setattr(httpx.URL, "__str__", lambda self: pytest.fail("URL written out again"))
+    assert client._prepare_get(ident).url == first.url
+
+
 def test_the_parsed_url_cache_stays_bounded(direct: SimIntegrationsClient) -> None:
     from sailpoint_sim._base import _URL_CACHE_SIZE
 
