@@ -25,7 +25,8 @@ printed.
     .venv/bin/python -m scripts.bench --profile async:concurrency   # ... its concurrency run
     .venv/bin/python -m scripts.bench --profile sync:bulk           # ... its bulk run
     .venv/bin/python -m scripts.bench --profile import  # python -X importtime for sailpoint_sim
-    .venv/bin/python -m scripts.bench --profile layers  # CPU of one GET per layer, ours vs the SDK
+    .venv/bin/python -m scripts.bench --profile layers  # CPU of one call per layer, ours vs the SDK
+    .venv/bin/python -m scripts.bench --profile layers:instructions  # ... counted by callgrind
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="CLIENT[:WORKLOAD]",
         help="cProfile one client's per-call workload (floor, generated, sync, async, sdk-v2, ...), "
         "or another of its workloads (e.g. async:concurrency, sync:bulk), or 'import' "
-        "(python -X importtime), or 'layers' (CPU of one GET per layer, ours against the SDK)",
+        "(python -X importtime), or 'layers' (CPU of one call per layer, ours against the SDK; "
+        "'layers:instructions' counts instructions under callgrind instead)",
     )
     args = parser.parse_args(argv)
     config = Config.quick() if args.quick else Config()

@@ -16,12 +16,15 @@ model's (ours vs pydantic's).
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +46,11 @@ UPDATE_BODY: dict[str, Any] = {
 }
 
 
-def measure(
-    layers: dict[str, Callable[[], object]], rounds: int = ROUNDS, calls: int = CALLS
-) -> dict[str, float]:
+Layers = dict[str, Callable[[], object]]
+Run = Callable[[Layers], dict[str, float]]  # what a side does with its layers: time them, or count one
+
+
+def measure(layers: Layers, rounds: int = ROUNDS, calls: int = CALLS) -> dict[str, float]:
     """The lowest over ``rounds`` of the mean thread CPU µs per call of each layer, layers interleaved."""
     for layer in layers.values():  # warm up: connections, first-use imports, caches
         for _ in range(20):
@@ -61,6 +66,15 @@ def measure(
     return {name: min(values) for name, values in samples.items()}
 
 
+def count_in_reduce(layer: Callable[[], object], calls: int) -> None:
+    """Warm ``layer`` up, then call it ``calls`` times inside ``functools.reduce``: the one region a
+    ``valgrind --tool=callgrind --toggle-collect=functools_reduce`` run counts (nothing on either side
+    calls reduce while a call is made: the count grows in proportion to ``calls``, which a test checks)."""
+    for _ in range(20):
+        layer()
+    functools.reduce(lambda _, __: layer(), range(calls), None)
+
+
 def _cycling(ids: list[str]) -> Callable[[], str]:
     """The next id of ``ids`` on every call, round and round."""
     state = {"next": 0}
@@ -73,8 +87,8 @@ def _cycling(ids: list[str]) -> Callable[[], str]:
     return take
 
 
-def ours(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: int) -> dict[str, float]:
-    """The layers of our stack, in this (the project's) interpreter: a GET and a PUT (update)."""
+def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[str, float]:
+    """The layers of our stack, in this (the project's) interpreter, handed to ``run``."""
     import httpx
 
     from sailpoint_sim import SimIntegrationsClient
@@ -100,7 +114,7 @@ def ours(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls:
         finally:
             response.close()
 
-    layers: dict[str, Callable[[], object]] = {
+    layers: Layers = {
         "GET transport": raw,
         "GET transport + json.loads": lambda: json.loads(raw()),
         "GET transport + json.loads + typed model": lambda: dto.from_dict(json.loads(raw())),
@@ -115,14 +129,14 @@ def ours(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls:
         "new URL: httpx.URL(str)": lambda: httpx.URL(f"{url}/v2025/sim-integrations/{next_url_id()}"),
     }
     try:
-        return measure(layers, rounds, calls)
+        return run(layers)
     finally:
         client.close()
         http.close()
         transport.close()
 
 
-def sdk(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: int) -> dict[str, float]:
+def sdk(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[str, float]:
     """The layers of SailPoint's SDK 2.1.72 (per-resource package), in its own venv's interpreter."""
     import warnings
 
@@ -154,7 +168,7 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: 
             data = pool.request(method, target, headers=put_headers, body=json.dumps(body).encode()).data
         return data
 
-    layers: dict[str, Callable[[], object]] = {
+    layers: Layers = {
         "GET urllib3": raw,
         "GET urllib3 + json.loads": lambda: json.loads(raw()),
         "GET SDK 2.1.72 get_sim_integration_v1": lambda: api.get_sim_integration_v1(
@@ -171,12 +185,20 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], rounds: int, calls: 
         ),
         "new URL: urllib3 parse_url(str)": lambda: parse_url(f"{url}/sim-integrations/v1/{next_url_id()}"),
     }
-    return measure(layers, rounds, calls)
+    return run(layers)
 
 
-def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
+def main(
+    sdk: bool = True,
+    rounds: int = ROUNDS,
+    calls: int = CALLS,
+    *,
+    instructions: bool = False,
+    only: Sequence[str] = (),
+) -> int:
     """Start a fake, measure both sides in their own interpreters, print the table (``sdk=False``: ours
-    only, no SDK venv needed)."""
+    only, no SDK venv needed). ``instructions``: count each layer's instructions per call under
+    callgrind instead of timing it (``only``: just the layers named)."""
     from .config import SDK_CURRENT
     from .envs import ensure_venv
     from .service import fake_service
@@ -187,25 +209,18 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
         fresh_file = Path(tmp) / "fresh-ids.json"
         fresh_file.write_text(json.dumps(fresh))
         args = [service.url, service.token, ident, str(fresh_file)]
-        figures: dict[str, float] = {}
         sides = [("ours", Path(sys.executable))] + ([("sdk", sdk_python)] if sdk_python else [])
+        if instructions:
+            return _count_instructions(sides, args, calls, Path(tmp), only)
+        figures: dict[str, float] = {}
         # The two sides alternate over several process pairs and each figure is its lowest over all of
         # them: one process of one side run while the machine was busier cannot tilt the comparison.
         pairs = max(1, min(PAIRS, rounds))
         rounds_each = -(-rounds // pairs)
         for side, python in [side for _ in range(pairs) for side in sides]:
-            done = subprocess.run(
-                [str(python), "-m", "scripts.bench.layers", side, *args, str(rounds_each), str(calls)],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                timeout=900,
-                check=False,
-            )
-            if done.returncode != 0:
-                print(f"layers: the {side} side failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+            measured = _side(python, side, args, ["time", str(rounds_each), str(calls)])
+            if measured is None:
                 return 1
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
             figures |= {name: min(value, figures.get(name, value)) for name, value in measured.items()}
     print(
         f"client CPU per call or URL (lowest of {rounds} rounds x {calls} calls,"
@@ -216,13 +231,88 @@ def main(sdk: bool = True, rounds: int = ROUNDS, calls: int = CALLS) -> int:
     return 0
 
 
+# Counts only what runs inside functools.reduce (see count_in_reduce): imports, the connection and the
+# warm-up are left out. Instructions are not time (a cache miss or a system call costs more than its
+# count says), but the count does not move with whatever else the machine is doing.
+CALLGRIND = ("valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=functools_reduce")
+
+
+def _count_instructions(
+    sides: list[tuple[str, Path]], args: list[str], calls: int, tmp: Path, only: Sequence[str]
+) -> int:
+    if shutil.which(CALLGRIND[0]) is None:
+        print("layers: valgrind is not on PATH (the instruction counts need callgrind)", file=sys.stderr)
+        return 1
+    figures: dict[str, float] = {}
+    for side, python in sides:
+        names = _side(python, side, args, ["names"])
+        if names is None:
+            return 1
+        for name in names:
+            if only and name not in only:
+                continue
+            out = tmp / f"callgrind-{len(figures)}.out"
+            prefix = [*CALLGRIND, f"--callgrind-out-file={out}"]
+            if _side(python, side, args, ["count", str(calls), name], prefix=prefix) is None:
+                return 1
+            total = callgrind_total(out.read_text())
+            if not total:
+                print(
+                    f"layers: callgrind counted nothing for {name!r} (no functools_reduce?)", file=sys.stderr
+                )
+                return 1
+            figures[name] = total / calls
+    print(f"instructions per call or URL (callgrind, {calls} calls after a warm-up, thousands):")
+    for name, value in figures.items():
+        print(f"  {name:<48} {value / 1000:8.1f}")
+    return 0
+
+
+def callgrind_total(report: str) -> int:
+    """The instruction total of a callgrind output file (its ``totals:`` line; 0 if none)."""
+    found = re.search(r"^totals:\s+(\d+)", report, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def _side(python: Path, side: str, args: list[str], mode: list[str], prefix: Sequence[str] = ()) -> Any:
+    """Run one side's process (in its own interpreter) and return what it printed last, as JSON."""
+    done = subprocess.run(
+        [*prefix, str(python), "-m", "scripts.bench.layers", side, *args, *mode],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"layers: the {side} side failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _side_main(argv: list[str]) -> int:
+    """One side, run by main() in the right interpreter: SIDE URL TOKEN ID FRESH_FILE then ``time
+    ROUNDS CALLS`` (times every layer), ``names`` (lists them) or ``count CALLS NAME`` (one layer, for
+    callgrind)."""
+    side, url, token, ident, fresh_file, mode, *rest = argv
+    fresh_ids = json.loads(Path(fresh_file).read_text())
+    build = ours if side == "ours" else sdk
+    printed: Any = {}
+
+    def run(layers: Layers) -> dict[str, float]:
+        nonlocal printed
+        if mode == "time":
+            printed = measure(layers, int(rest[0]), int(rest[1]))
+        elif mode == "names":
+            printed = list(layers)
+        else:  # count CALLS NAME
+            count_in_reduce(layers[rest[1]], int(rest[0]))
+        return {}
+
+    build(url, token, ident, fresh_ids, run)
+    print(json.dumps(printed))
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 8:  # one side, run by main() in the right interpreter
-        side, url, token, ident, fresh_file, rounds, calls = sys.argv[1:]
-        fresh_ids = json.loads(Path(fresh_file).read_text())
-        measured: dict[str, Any] = (ours if side == "ours" else sdk)(
-            url, token, ident, fresh_ids, int(rounds), int(calls)
-        )
-        print(json.dumps(measured))
-        sys.exit(0)
-    sys.exit(main())
+    sys.exit(_side_main(sys.argv[1:]) if len(sys.argv) > 1 else main())

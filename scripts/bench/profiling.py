@@ -1,5 +1,6 @@
 """``--profile``: cProfile of one client's workload in its worker process, ``python -X importtime``, or
-the per-layer CPU of a single GET (``layers``: ours against SailPoint's SDK, ``scripts/bench/layers.py``).
+the per-layer CPU of a single call (``layers``: ours against SailPoint's SDK, ``scripts/bench/layers.py``;
+``layers:instructions`` counts instructions under callgrind instead).
 
 Reports land in bench-results/tmp/ (ignored by git); the top of each is printed.
 """
@@ -28,10 +29,10 @@ def profile(target: str, config: Config, sdk: bool) -> None:
     if target == "import":
         _importtime(tmp)
         return
-    if target == "layers":
+    if target in ("layers", "layers:instructions"):
         from .layers import main as layers
 
-        raise SystemExit(layers(sdk=sdk))
+        raise SystemExit(layers(sdk=sdk, instructions=target.endswith(":instructions")))
     key, _, workload = target.partition(":")
     workload = workload or "calls"
     if workload not in WORKLOADS:

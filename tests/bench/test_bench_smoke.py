@@ -203,23 +203,56 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
 
 
 @pytest.mark.parametrize(
-    ("argv", "sdk"), [(["--profile", "layers"], True), (["--profile", "layers", "--no-sdk"], False)]
+    ("argv", "sdk", "instructions"),
+    [
+        (["--profile", "layers"], True, False),
+        (["--profile", "layers", "--no-sdk"], False, False),
+        (["--profile", "layers:instructions"], True, True),
+        (["--profile", "layers:instructions", "--no-sdk"], False, True),
+    ],
 )
 def test_the_layers_profile_includes_the_sdk_unless_told_not_to(
-    monkeypatch: pytest.MonkeyPatch, argv: list[str], sdk: bool
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], sdk: bool, instructions: bool
 ) -> None:
     # `make bench ARGS="--profile layers"` once dropped the SDK's side silently (the flag never reached it).
     from scripts.bench import __main__ as bench
     from scripts.bench import layers
 
-    asked: list[bool] = []
+    asked: list[tuple[bool, bool]] = []
 
-    def record(sdk: bool) -> int:
-        asked.append(sdk)
+    def record(sdk: bool, instructions: bool) -> int:
+        asked.append((sdk, instructions))
         return 0
 
     monkeypatch.setattr(layers, "main", record)
     with pytest.raises(SystemExit) as exited:
         bench.main(argv)
     assert exited.value.code == 0
-    assert asked == [sdk]
+    assert asked == [(sdk, instructions)]
+
+
+def test_instruction_counts_grow_with_the_calls_counted_and_nothing_else(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--profile layers:instructions` counts what runs inside functools.reduce under callgrind: twice the
+    # calls, twice the count (imports, the connection and the warm-up are left out; were anything in
+    # a call to toggle counting off, the counts would not scale). Ours only, one cheap layer.
+    from scripts.bench import layers
+
+    per_call: list[float] = []
+    for calls in (4, 8):
+        assert layers.main(sdk=False, calls=calls, instructions=True, only=["new URL: httpx.URL(str)"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith(f"instructions per call or URL (callgrind, {calls} calls")
+        name, value = lines[1].strip().rsplit(None, 1)
+        assert name == "new URL: httpx.URL(str)"
+        per_call.append(float(value))
+    assert per_call[0] > 10  # thousands of instructions: a URL parse is not free
+    assert abs(per_call[1] - per_call[0]) <= 0.05 * per_call[0]
+
+
+def test_callgrind_totals_are_read_from_the_totals_line() -> None:
+    from scripts.bench.layers import callgrind_total
+
+    assert callgrind_total("events: Ir\nsummary: 99\ntotals: 1234567\n") == 1234567
+    assert callgrind_total("events: Ir\n") == 0
