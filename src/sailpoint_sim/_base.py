@@ -308,6 +308,8 @@ class BaseClient:
                     json=kwargs.get("json"),
                     timeout=self._request_timeout,
                 )
+                # A client of the user's may add its default query parameters: name what goes out.
+                text = str(request.url)
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
         return Prepared(request, kind, text)

@@ -487,6 +487,16 @@ def test_the_url_a_call_names_is_the_one_it_sends_to_written_out_once(
     assert client._prepare_get(ident).url == first.url
 
 
+def test_a_users_client_default_query_is_in_the_url_a_call_names() -> None:
+    # Through a client of the user's, build_request adds its default params: errors and logs name the URL
+    # that goes out, query included.
+    with httpx.Client(params={"trace": "1"}) as http:
+        client = SimIntegrationsClient(BASE, access_token="tok", http_client=http)
+        prepared = client._prepare_get("abc")
+    assert prepared.url == str(prepared.request.url)
+    assert prepared.url.endswith("/sim-integrations/abc?trace=1")
+
+
 def test_the_parsed_url_cache_stays_bounded(direct: SimIntegrationsClient) -> None:
     from sailpoint_sim._base import _URL_CACHE_SIZE
 
