@@ -48,10 +48,18 @@ def is_json_value(value: Any, depth: int = 0) -> bool:
         return True
     if isinstance(value, float):
         return math.isfinite(value)
+    # Plain loops, not all() over a generator: one stack frame per level of nesting, as the walk below
+    # takes, so a document at the depth limit never meets the interpreter's recursion limit first.
     if isinstance(value, list | tuple):
-        return all(is_json_value(item, depth + 1) for item in value)
+        for item in value:  # noqa: SIM110 - see above
+            if not is_json_value(item, depth + 1):
+                return False
+        return True
     if isinstance(value, Mapping):
-        return all(isinstance(key, str) and is_json_value(item, depth + 1) for key, item in value.items())
+        for key, item in value.items():
+            if not isinstance(key, str) or not is_json_value(item, depth + 1):
+                return False
+        return True
     return False
 
 
