@@ -14,7 +14,7 @@ __all__ = ["check_json_value"]
 _MAX_DEPTH: Final = 200
 
 
-def check_json_value(value: Any, where: str, depth: int = 0) -> None:
+def check_json_value(value: Any, where: str) -> None:
     """Raise InvalidRequestError, saying where, unless ``value`` is a JSON value httpx can send.
 
     httpx serialises with allow_nan=False and json rejects other types: they are refused here, with a
@@ -23,9 +23,9 @@ def check_json_value(value: Any, where: str, depth: int = 0) -> None:
     # Every create and update body passes through here. The check builds no strings: the path to the
     # offending value is worked out only when there is one (formatting the paths of values that were
     # fine cost two thirds of validating a typical body).
-    if is_json_value(value, depth):
+    if is_json_value(value):
         return
-    _raise_where_not_json(value, where, depth)
+    _raise_where_not_json(value, where, 0)
     # is_json_value and _raise_where_not_json apply the same rules (a property test holds them to it);
     # should they ever disagree, the value is still refused.
     raise InvalidRequestError(f"{where} is not a JSON value")  # pragma: no mutate - unreachable
@@ -35,7 +35,7 @@ def is_json_value(value: Any, depth: int = 0) -> bool:
     """Whether ``value`` is a JSON value httpx can send (the rules of :func:`check_json_value`)."""
     if depth > _MAX_DEPTH:
         return False
-    kind = type(value)
+    kind = type(value)  # pragma: no mutate - only speed: the isinstance rules below decide the same
     # Exact str and dict first (most of a body): their checks need no isinstance against an ABC.
     if kind is str:  # pragma: no mutate - a fast path: the isinstance rules below say the same
         return True

@@ -36,17 +36,29 @@ def test_two_hundred_and_one_levels_are_refused_saying_where() -> None:
         check_json_value(_nested(201), "value")
 
 
-def _nested_mappings(levels: int) -> Any:
+def _nested_mappings(levels: int, mapping: type = dict) -> Any:
     value: Any = 1
     for _ in range(levels):
-        value = {"k": value}
+        value = mapping(k=value)
     return value
 
 
-def test_mapping_nesting_counts_too() -> None:
-    check_json_value(_nested_mappings(200), "details")
-    with pytest.raises(InvalidRequestError, match="nested too deeply"):
-        check_json_value(_nested_mappings(201), "details")
+@pytest.mark.parametrize("mapping", [dict, OrderedDict], ids=["dict", "other-mapping"])
+def test_mapping_nesting_counts_too_saying_where(mapping: type) -> None:
+    # dicts take a fast path and other mappings the general one: both count every level.
+    check_json_value(_nested_mappings(200, mapping), "details")
+    with pytest.raises(InvalidRequestError, match=r"^details" + r"\['k'\]" * 201 + r" is nested too deeply$"):
+        check_json_value(_nested_mappings(201, mapping), "details")
+
+
+def test_a_bad_value_at_the_bottom_of_deep_nesting_is_named_not_the_depth() -> None:
+    deep = _nested_mappings(199, OrderedDict)
+    inner = deep
+    for _ in range(198):
+        inner = inner["k"]
+    inner["k"] = {"x": math.nan}
+    with pytest.raises(InvalidRequestError, match=r"^d" + r"\['k'\]" * 199 + r"\['x'\] is nan, which JSON"):
+        check_json_value(deep, "d")
 
 
 def test_a_non_string_key_is_refused_naming_the_key() -> None:
