@@ -7,16 +7,21 @@ client adds, in two kinds of process, alternating five times: our venv (httpx's 
 (urllib3 alone, + JSON, the SDK's call). Then the PUT again with a different integration on every
 call, as the benchmark's update row sends it (the first call to an id it just created), and what that
 costs each HTTP stack: parsing a URL it has not seen (``httpx.URL`` against urllib3's ``parse_url``;
-our client keeps the URLs of recently used ids, so only a new id pays it). Rounds of each layer are interleaved, so drift on a busy machine
-hits all of them alike; each figure is the lowest round mean, the round other work disturbed least (as
-``timeit`` advises). Differences between layers say what each adds: what is left between our client
-and the SDK's is either ours (the facade row) or the HTTP stack's (transport vs urllib3) and the
-model's (ours vs pydantic's).
+our client keeps the URLs of recently used ids, so only a new id pays it). Rounds of each layer are
+interleaved, so drift on a busy machine hits all of them alike; each figure is the lowest round mean,
+the round other work disturbed least (as ``timeit`` advises). Differences between layers say what each
+adds: what is left between our client and the SDK's is either ours (the facade row) or the HTTP stack's
+(transport vs urllib3) and the model's (ours vs pydantic's).
+
+`make bench ARGS="--profile layers:instructions"` counts the same layers' instructions per call under
+valgrind's callgrind instead, one process per layer: a figure the machine's load does not move, where
+timings of layers 10 to 50 µs apart change order from run to run.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import shutil
@@ -75,18 +80,6 @@ def count_in_reduce(layer: Callable[[], object], calls: int) -> None:
     functools.reduce(lambda _, __: layer(), range(calls), None)
 
 
-def _cycling(ids: list[str]) -> Callable[[], str]:
-    """The next id of ``ids`` on every call, round and round."""
-    state = {"next": 0}
-
-    def take() -> str:
-        i = state["next"]
-        state["next"] = (i + 1) % len(ids)
-        return ids[i]
-
-    return take
-
-
 def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[str, float]:
     """The layers of our stack, in this (the project's) interpreter, handed to ``run``."""
     import httpx
@@ -101,7 +94,7 @@ def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[s
     transport = httpx.HTTPTransport()
     http = httpx.Client(headers=headers)
     client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
-    next_id, next_url_id = _cycling(fresh), _cycling(fresh)
+    next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
         if body is None:
@@ -159,7 +152,7 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[st
     configuration.experimental = True
     configuration.suppress_experimental_warnings = True
     api = SIMIntegrationsApi(ApiClient(configuration))
-    next_id, next_url_id = _cycling(fresh), _cycling(fresh)
+    next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
         if body is None:
