@@ -246,7 +246,9 @@ class SecretSource(Protocol):
 LOG_FILTER_MIN_LENGTH: Final = 8
 
 _SOURCES: weakref.WeakSet[SecretSource] = weakref.WeakSet()
-_LOCK = threading.Lock()
+# Re-entrant: a garbage collection while the registry is read may finalize an abandoned response
+# stream, whose close logs through the filter in this same thread (a plain Lock deadlocked there).
+_LOCK = threading.RLock()
 _installed = False
 
 

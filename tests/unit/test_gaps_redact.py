@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import sys
+import threading
 import weakref
+from typing import Any
 
 import pytest
 
@@ -148,6 +152,55 @@ def test_a_source_that_fails_is_skipped_and_the_others_still_count(sources: obje
 def test_a_source_is_forgotten_when_it_is_garbage_collected(sources: object) -> None:
     register(_Source("a-forgotten-secret"))
     assert live_secrets() == []
+
+
+def test_a_record_logged_while_the_registry_is_read_does_not_deadlock(
+    sources: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A garbage collection can run while the filter reads the registry, and what it finalizes may log: an
+    # abandoned response stream closing logs httpcore's "response_closed" at DEBUG. That record comes
+    # back to the filter in the same thread, which must not wait on the registry's lock it already
+    # holds (it did: a whole test run hung in test_hostile_server).
+    # A lock of the test's own: should the filter deadlock again, only this test's thread is stuck on it.
+    current: Any = _redact._LOCK
+    plain = type(threading.Lock())  # not instantiable by its type: made by threading.Lock()
+    monkeypatch.setattr(_redact, "_LOCK", threading.Lock() if type(current) is plain else type(current)())
+    source = _Source("a-secret-of-this-test")
+    register(source)
+    logged: list[str] = []
+
+    def reading_the_registry() -> bool:
+        # Inside live_secrets' list(_SOURCES), under its lock: where the hang's collection ran.
+        frame = sys._getframe(1)
+        while frame is not None:
+            caller = frame.f_back
+            iterating = frame.f_code is weakref.WeakSet.__iter__.__code__
+            if iterating and caller is not None and caller.f_code is live_secrets.__code__:
+                return True
+            frame = caller  # type: ignore[assignment]
+        return False
+
+    def log_during_collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and not logged and reading_the_registry():
+            record = _record("finalizer closing a-secret-of-this-test")
+            SecretLogFilter().filter(record)
+            logged.append(record.getMessage())
+
+    def read_registry_with_collections_everywhere() -> None:
+        threshold = gc.get_threshold()
+        gc.callbacks.append(log_during_collection)
+        gc.set_threshold(1)  # every allocation collects: one happens while the registry is read
+        try:
+            live_secrets()
+        finally:
+            gc.set_threshold(*threshold)
+            gc.callbacks.remove(log_during_collection)
+
+    worker = threading.Thread(target=read_registry_with_collections_everywhere, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "the log filter deadlocked on its own lock"
+    assert logged == [f"finalizer closing {MASK}"]
 
 
 def _record(msg: str, *args: object) -> logging.LogRecord:
