@@ -219,7 +219,9 @@ class BaseClient:
         self._direct_headers: list[tuple[str, str]] | None = None
         self._direct_names: frozenset[str] = frozenset()  # pragma: no mutate - read only with _direct_headers
         self._direct_timeout = self.timeout.as_dict()
-        self._urls: dict[str, tuple[httpx.URL, str]] = {}
+        self._urls: dict[str, tuple[httpx.URL, str, str]] = {}
+        # Per operation's headers: them with Host and our client's, normalized; whether they name a media type.
+        self._header_sets: dict[tuple[object, ...], tuple[httpx.Headers, bool]] = {}
         if self._transport is not None:
             raw = owned.headers.raw
             # Codec names ignore case: "LATIN-1" is the same codec (an equivalent mutant).
@@ -287,19 +289,11 @@ class BaseClient:
                 if len(self._urls) >= _URL_CACHE_SIZE:
                     self._urls.clear()
                 self._urls[url] = known
-            target, text = known
+            target, text, host = known
             if self._direct_headers is not None and not self._direct_names.intersection(
                 map(str.lower, headers)
             ):
-                # One header list, parsed once by Request (the names never overlap: checked above).
-                merged = [*self._direct_headers, *headers.items()]
-                request = httpx.Request(
-                    kwargs["method"],  # httpx.Request upper-cases it
-                    target,
-                    headers=merged,
-                    json=kwargs.get("json"),
-                    extensions={"timeout": self._direct_timeout},
-                )
+                request = self._direct_request(kwargs["method"], target, host, headers, kwargs.get("json"))
             else:
                 request = self._http.build_request(
                     kwargs["method"],  # httpx.Request upper-cases it
@@ -314,14 +308,54 @@ class BaseClient:
             raise InvalidRequestError(f"cannot build the request: {type(exc).__name__}: {exc}") from None
         return Prepared(request, kind, text)
 
-    def _parsed_url(self, url: str) -> tuple[httpx.URL, str]:
-        """``url`` parsed, and as httpx writes it; refused unless it stays in the collection."""
+    def _direct_request(
+        self, method: str, target: httpx.URL, host: str, headers: dict[str, str], body: Any
+    ) -> httpx.Request:
+        """The request ``build_request`` would make on our own client, for a fraction of its cost (issue 14).
+
+        The same headers in the same order (Host; the client's; the operation's; then the body's length
+        and type, as ``httpx.Request`` adds them) and the body encoded as httpx encodes ``json=``, handed
+        to ``httpx.Request`` whole (``stream=``), so it neither looks for headers to add nor encodes again.
+        The header names never overlap (the caller checks). Each operation's header set is normalized
+        once: no bound needed, as every URL has the collection's host and the generated operations send
+        three sets of headers between them.
+        """
+        method = method.upper()
+        key: tuple[object, ...] = (host, *headers.items())
+        known = self._header_sets.get(key)
+        if known is None:
+            fixed = httpx.Headers([("Host", host), *(self._direct_headers or ()), *headers.items()])
+            known = self._header_sets[key] = (fixed, "content-type" in fixed)
+        fixed, typed = known
+        if body is None:
+            content = b""
+            if method in ("POST", "PUT", "PATCH"):  # a write with no body: httpx says so right after Host
+                fixed = httpx.Headers([fixed.raw[0], (b"Content-Length", b"0"), *fixed.raw[1:]])
+        else:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        request = httpx.Request(
+            method,
+            target,
+            headers=fixed,
+            stream=httpx.ByteStream(content),
+            extensions={"timeout": self._direct_timeout},
+        )
+        if body is not None:
+            request.headers["Content-Length"] = str(len(content))
+            if not typed:
+                request.headers["Content-Type"] = JSON_MEDIA_TYPE
+        request.read()  # .content readable, as on a request built with json=: logs and auth flows read it
+        return request
+
+    def _parsed_url(self, url: str) -> tuple[httpx.URL, str, str]:
+        """``url`` parsed, as httpx writes it, and its Host header; refused unless it stays in the
+        collection."""
         target = httpx.URL(url)
         # Belt and braces: whatever the id, the request must stay in the collection (see validate_id).
         # An absolute URL goes out as it is (build_request only merges relative ones with base_url).
         if not target.raw_path.startswith(self._collection_prefix):
             raise InvalidRequestError("the id would take the request outside /sim-integrations")
-        return target, str(target)
+        return target, str(target), target.netloc.decode("ascii")
 
     def _prepare_list(self) -> Prepared:
         return self._prepare(self._generated.op_list._get_kwargs(), Expect.LIST)

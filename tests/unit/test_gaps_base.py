@@ -524,6 +524,54 @@ def test_the_direct_path_builds_requests_without_httpx_client(
     assert overlapping.headers.get_list("accept") == ["text/plain"]
 
 
+# Every operation, with what makes its request differ: an id to percent-encode, a body with text outside
+# ASCII and a null (json= encodes both its own way), the two patch forms' media type.
+BUILDS: dict[str, Any] = {
+    "list": lambda c: c._prepare_list(),
+    "get": lambda c: c._prepare_get("a b/ü?#"),
+    "create": lambda c: c._prepare_create({**INTEGRATION, "description": "Zürich ✓"}),
+    "update": lambda c: c._prepare_update("abc", {**INTEGRATION, "attributes": {"url": None, "ü": "✓"}}),
+    "patch": lambda c: c._prepare_patch("abc", [{"op": "replace", "path": "/name", "value": "ü"}]),
+    "patch the rule": lambda c: c._prepare_patch("abc", [{"op": "remove", "path": "/x"}], rule=True),
+    "delete": lambda c: c._prepare_delete("abc"),
+    # What no operation sends today, built as httpx would: a write without a body, and a body whose
+    # operation names no media type.
+    "POST without a body": lambda c: c._prepare(
+        {"method": "post", "url": "/sim-integrations", "headers": {}}, Expect.ONE
+    ),
+    "body, no Content-Type": lambda c: c._prepare(
+        {"method": "put", "url": "/sim-integrations/abc", "headers": {}, "json": {"a": [1, None]}}, Expect.ONE
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", BUILDS)
+def test_the_direct_path_builds_the_request_build_request_would(
+    operation: str, direct: SimIntegrationsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lean path writes the headers and the body itself (issue 14): what goes out is what
+    # httpx.Client.build_request makes of the same call on our own client, byte for byte, in the same order
+    # (after every other operation: each one's header set is kept, and must stay its own).
+    for build in BUILDS.values():
+        build(direct)
+    lean = BUILDS[operation](direct)
+    monkeypatch.setattr(direct, "_direct_headers", None)  # the way a client of the user's builds it
+    built = BUILDS[operation](direct)
+    assert (lean.method, lean.url, str(lean.request.url)) == (built.method, built.url, str(built.request.url))
+    assert lean.request.headers.raw == built.request.headers.raw
+    assert lean.request.content == built.request.content
+    assert b"".join(lean.request.stream) == lean.request.content  # what the transport sends
+    assert lean.request.extensions == built.request.extensions
+
+
+def test_a_body_json_cannot_encode_is_a_clear_error_on_the_direct_path(direct: SimIntegrationsClient) -> None:
+    with pytest.raises(InvalidRequestError, match="cannot build the request: ValueError"):
+        direct._prepare(
+            {"method": "put", "url": "/sim-integrations/abc", "headers": {}, "json": {"a": float("nan")}},
+            Expect.ONE,
+        )
+
+
 async def test_a_client_built_with_a_rate_limit_paces_itself(api_factory: ApiFactory) -> None:
     # Without a hand-made pacer: the one the constructor builds from rate_limit= keeps the calls apart.
     sleeps = Sleeps()
