@@ -7,7 +7,8 @@ client adds, in two kinds of process, alternating five times: our venv (httpx's 
 (urllib3 alone, + JSON, the SDK's call). Then the PUT again with a different integration on every
 call, as the benchmark's update row sends it (the first call to an id it just created), and what that
 costs each HTTP stack: parsing a URL it has not seen (``httpx.URL`` against urllib3's ``parse_url``;
-our client keeps the URLs of recently used ids, so only a new id pays it). Rounds of each layer are
+our client keeps the URLs of recently used ids, so only a new id pays it). Then a DELETE on each side,
+every call removing an integration seeded for it (a new URL on both sides). Rounds of each layer are
 interleaved, so drift on a busy machine hits all of them alike; each figure is the lowest round mean,
 the round other work disturbed least (as ``timeit`` advises). Differences between layers say what each
 adds: what is left between our client and the SDK's is either ours (the facade row) or the HTTP stack's
@@ -53,12 +54,14 @@ UPDATE_BODY: dict[str, Any] = {
 
 Layers = dict[str, Callable[[], object]]
 Run = Callable[[Layers], dict[str, float]]  # what a side does with its layers: time them, or count one
+DOOMED_LAYERS = {"ours": 3, "sdk": 2}  # layers per side that delete an integration on every call
+WARM_UP = 20
 
 
 def measure(layers: Layers, rounds: int = ROUNDS, calls: int = CALLS) -> dict[str, float]:
     """The lowest over ``rounds`` of the mean thread CPU µs per call of each layer, layers interleaved."""
     for layer in layers.values():  # warm up: connections, first-use imports, caches
-        for _ in range(20):
+        for _ in range(WARM_UP):
             layer()
     samples: dict[str, list[float]] = {name: [] for name in layers}
     clock = time.thread_time_ns
@@ -75,13 +78,24 @@ def count_in_reduce(layer: Callable[[], object], calls: int) -> None:
     """Warm ``layer`` up, then call it ``calls`` times inside ``functools.reduce``: the one region a
     ``valgrind --tool=callgrind --toggle-collect=functools_reduce`` run counts (nothing on either side
     calls reduce while a call is made: the count grows in proportion to ``calls``, which a test checks)."""
-    for _ in range(20):
+    for _ in range(WARM_UP):
         layer()
     functools.reduce(lambda _, __: layer(), range(calls), None)
 
 
-def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[str, float]:
-    """The layers of our stack, in this (the project's) interpreter, handed to ``run``."""
+def _ok(status: int, method: str, body: bytes) -> bytes:
+    """``body``, if the status says the call did what the layer measures (a DELETE of an integration
+    already gone would be a cheaper 404)."""
+    if not 200 <= status < 300:
+        raise RuntimeError(f"layers: {method} answered {status}")
+    return body
+
+
+def ours(
+    url: str, token: str, ident: str, fresh: list[str], doomed: Callable[[], str], run: Run
+) -> dict[str, float]:
+    """The layers of our stack, in this (the project's) interpreter, handed to ``run``; ``doomed`` gives
+    an integration no call has seen yet, one for each DELETE."""
     import httpx
 
     from sailpoint_sim import SimIntegrationsClient
@@ -96,16 +110,17 @@ def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[s
     client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
     next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
 
-    def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
+    def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
         if body is None:
-            request = httpx.Request(method, target, headers=headers)
+            request = httpx.Request(method, at, headers=headers)
         else:
-            request = httpx.Request(method, target, headers=put_headers, content=json.dumps(body).encode())
+            request = httpx.Request(method, at, headers=put_headers, content=json.dumps(body).encode())
         response = transport.handle_request(request)
         try:
-            return response.read()
+            answer = response.read()
         finally:
             response.close()
+        return _ok(response.status_code, method, answer)
 
     layers: Layers = {
         "GET transport": raw,
@@ -120,6 +135,12 @@ def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[s
         "PUT httpx.Client.put + json (the floor)": lambda: http.put(target, json=UPDATE_BODY).json(),
         "PUT client.update, a new integration each call": lambda: client.update(next_id(), UPDATE_BODY),
         "new URL: httpx.URL(str)": lambda: httpx.URL(f"{url}/v2025/sim-integrations/{next_url_id()}"),
+        # Each DELETE removes an integration nothing has addressed before (a new URL on every side).
+        "DELETE transport": lambda: raw("DELETE", at=f"{url}/v2025/sim-integrations/{doomed()}"),
+        "DELETE sailpoint_sim sync client.delete": lambda: client.delete(doomed()),
+        "DELETE httpx.Client.delete (the floor)": lambda: http.delete(
+            f"{url}/v2025/sim-integrations/{doomed()}"
+        ).raise_for_status(),
     }
     try:
         return run(layers)
@@ -129,7 +150,9 @@ def ours(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[s
         transport.close()
 
 
-def sdk(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[str, float]:
+def sdk(
+    url: str, token: str, ident: str, fresh: list[str], doomed: Callable[[], str], run: Run
+) -> dict[str, float]:
     """The layers of SailPoint's SDK 2.1.72 (per-resource package), in its own venv's interpreter."""
     import warnings
 
@@ -154,12 +177,12 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[st
     api = SIMIntegrationsApi(ApiClient(configuration))
     next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
 
-    def raw(method: str = "GET", body: dict[str, Any] | None = None) -> bytes:
+    def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
         if body is None:
-            data: bytes = pool.request(method, target, headers=headers).data
+            response = pool.request(method, at, headers=headers)
         else:
-            data = pool.request(method, target, headers=put_headers, body=json.dumps(body).encode()).data
-        return data
+            response = pool.request(method, at, headers=put_headers, body=json.dumps(body).encode())
+        return _ok(response.status, method, response.data)
 
     layers: Layers = {
         "GET urllib3": raw,
@@ -177,6 +200,10 @@ def sdk(url: str, token: str, ident: str, fresh: list[str], run: Run) -> dict[st
             next_id(), SimIntegrationDetails.from_dict(UPDATE_BODY), x_sail_point_experimental="true"
         ),
         "new URL: urllib3 parse_url(str)": lambda: parse_url(f"{url}/sim-integrations/v1/{next_url_id()}"),
+        "DELETE urllib3": lambda: raw("DELETE", at=f"{url}/sim-integrations/v1/{doomed()}"),
+        "DELETE SDK 2.1.72 delete_sim_integration_v1": lambda: api.delete_sim_integration_v1(
+            doomed(), x_sail_point_experimental="true"
+        ),
     }
     return run(layers)
 
@@ -283,6 +310,24 @@ def _side(python: Path, side: str, args: list[str], mode: list[str], prefix: Seq
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _seed(url: str, count: int) -> list[str]:
+    """``count`` new integrations on the fake service (admin endpoint, stdlib only: the SDK's venv runs
+    this too); their ids."""
+    import urllib.request
+
+    if count == 0:
+        return []
+    request = urllib.request.Request(
+        f"{url}/__fake__/seed",
+        data=json.dumps({"count": count}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        ids: list[str] = json.loads(response.read())["ids"]
+    return ids
+
+
 def _side_main(argv: list[str]) -> int:
     """One side, run by main() in the right interpreter: SIDE URL TOKEN ID FRESH_FILE then ``time
     ROUNDS CALLS`` (times every layer), ``names`` (lists them) or ``count CALLS NAME`` (one layer, for
@@ -290,6 +335,10 @@ def _side_main(argv: list[str]) -> int:
     side, url, token, ident, fresh_file, mode, *rest = argv
     fresh_ids = json.loads(Path(fresh_file).read_text())
     build = ours if side == "ours" else sdk
+    # Every DELETE layer's calls, warm-up included, each take an integration of their own.
+    calls = {"time": lambda: int(rest[0]) * int(rest[1]), "count": lambda: int(rest[0])}.get(mode)
+    deletes = (WARM_UP + calls()) * DOOMED_LAYERS[side] if calls else 0
+    doomed = iter(_seed(url, deletes)).__next__
     printed: Any = {}
 
     def run(layers: Layers) -> dict[str, float]:
@@ -302,7 +351,7 @@ def _side_main(argv: list[str]) -> int:
             count_in_reduce(layers[rest[1]], int(rest[0]))
         return {}
 
-    build(url, token, ident, fresh_ids, run)
+    build(url, token, ident, fresh_ids, doomed, run)
     print(json.dumps(printed))
     return 0
 

@@ -198,6 +198,9 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
         "PUT httpx.Client.put + json (the floor)",
         "PUT client.update, a new integration each call",
         "new URL: httpx.URL(str)",
+        "DELETE transport",
+        "DELETE sailpoint_sim sync client.delete",
+        "DELETE httpx.Client.delete (the floor)",
     ]
     assert all(float(value) > 0 for value in printed.values())
 
