@@ -97,6 +97,14 @@ _SSL_CONTEXTS: list[ssl.SSLContext] = []
 _URL_CACHE_SIZE: Final = 256
 
 
+def _encode_like_httpx(body: Any) -> bytes:
+    """``body`` as httpx 0.28 encodes a request's ``json=``."""
+    # None is as false as False to json.dumps: its mutants are equivalent.
+    return json.dumps(  # pragma: no mutate block
+        body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
+
+
 def shared_ssl_context() -> ssl.SSLContext:
     """The TLS context of every httpx client the facade creates.
 
@@ -325,14 +333,15 @@ class BaseClient:
         known = self._header_sets.get(key)
         if known is None:
             fixed = httpx.Headers([("Host", host), *(self._direct_headers or ()), *headers.items()])
-            known = self._header_sets[key] = (fixed, "content-type" in fixed)
+            typed = "content-type" in fixed  # pragma: no mutate - header names ignore case
+            known = self._header_sets[key] = (fixed, typed)
         fixed, typed = known
         if body is None:
             content = b""
             if method in ("POST", "PUT", "PATCH"):  # a write with no body: httpx says so right after Host
                 fixed = httpx.Headers([fixed.raw[0], (b"Content-Length", b"0"), *fixed.raw[1:]])
         else:
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            content = _encode_like_httpx(body)
         request = httpx.Request(
             method,
             target,
@@ -355,7 +364,11 @@ class BaseClient:
         # An absolute URL goes out as it is (build_request only merges relative ones with base_url).
         if not target.raw_path.startswith(self._collection_prefix):
             raise InvalidRequestError("the id would take the request outside /sim-integrations")
-        return target, str(target), target.netloc.decode("ascii")
+        return (
+            target,
+            str(target),
+            target.netloc.decode("ascii"),
+        )  # pragma: no mutate - codec names ignore case
 
     def _prepare_list(self) -> Prepared:
         return self._prepare(self._generated.op_list._get_kwargs(), Expect.LIST)

@@ -539,6 +539,12 @@ BUILDS: dict[str, Any] = {
     "POST without a body": lambda c: c._prepare(
         {"method": "post", "url": "/sim-integrations", "headers": {}}, Expect.ONE
     ),
+    "PUT without a body": lambda c: c._prepare(
+        {"method": "put", "url": "/sim-integrations/abc", "headers": {}}, Expect.ONE
+    ),
+    "PATCH without a body": lambda c: c._prepare(
+        {"method": "patch", "url": "/sim-integrations/abc", "headers": {}}, Expect.ONE
+    ),
     "body, no Content-Type": lambda c: c._prepare(
         {"method": "put", "url": "/sim-integrations/abc", "headers": {}, "json": {"a": [1, None]}}, Expect.ONE
     ),
@@ -562,6 +568,15 @@ def test_the_direct_path_builds_the_request_build_request_would(
     assert lean.request.content == built.request.content
     assert b"".join(lean.request.stream) == lean.request.content  # what the transport sends
     assert lean.request.extensions == built.request.extensions
+
+
+def test_each_operations_headers_are_normalized_once(direct: SimIntegrationsClient) -> None:
+    # The header set an operation's request starts from is kept: a second call reads it back.
+    first = direct._prepare_delete("abc").request
+    [(key, (fixed, typed))] = direct._header_sets.items()
+    direct._header_sets[key] = (httpx.Headers([*fixed.raw, (b"X-Kept", b"1")]), typed)
+    again = direct._prepare_delete("abc").request
+    assert again.headers.raw == [*first.headers.raw, (b"X-Kept", b"1")]
 
 
 def test_a_body_json_cannot_encode_is_a_clear_error_on_the_direct_path(direct: SimIntegrationsClient) -> None:
