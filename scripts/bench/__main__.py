@@ -18,7 +18,7 @@ median over ``--repeats`` processes (each reporting its own median), with the mi
 processes. Results go to ``bench-results/`` (RESULTS.md, results.json, chart.png) and the tables are
 printed.
 
-    .venv/bin/python -m scripts.bench                   # full run (a few minutes; SDKs installed once)
+    .venv/bin/python -m scripts.bench                   # full run (about a quarter of an hour; SDKs installed once)
     .venv/bin/python -m scripts.bench --no-sdk          # ours only
     .venv/bin/python -m scripts.bench --quick           # seconds; what the test suite runs
     .venv/bin/python -m scripts.bench --profile sync    # cProfile one client's per-call workload
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="tiny configuration, no SDK, no chart")
     parser.add_argument("--no-sdk", action="store_true", help="leave SailPoint's SDK out")
-    parser.add_argument("--repeats", type=int, help="processes per figure (default 5; --quick 2)")
+    parser.add_argument("--repeats", type=int, help="processes per figure (default 11; --quick 2)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results folder")
     parser.add_argument("--no-chart", action="store_true", help="skip chart.png (and matplotlib)")
     parser.add_argument(

@@ -2,8 +2,10 @@
 
 Phases: per-call latency (lists of two sizes, then a create → get → update → patch → patch rule →
 delete cycle), client construction, concurrency against server latency, and the bulk row (updates
-against a rate-limited fake). Within each repeat the clients take turns, so drift on a busy machine
-falls on all of them alike.
+against a rate-limited fake). Within each round the clients take turns, each starting one process, so
+drift on a busy machine falls on all of them alike; the order rotates from round to round, so no client
+always runs right after the same other one. Round r of one client pairs with round r of another: the
+report compares us with SailPoint's SDK round by round (``report.sign_test``).
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ class Runner:
         self.results = results
         self.failed: set[str] = set()
 
+    def round_order(self, r: int) -> list[Client]:
+        """The clients in the order they run in round ``r``: rotated by one place each round."""
+        shift = r % len(self.clients)
+        return self.clients[shift:] + self.clients[:shift]
+
     def _run(self, client: Client, spec: dict[str, Any]) -> dict[str, float] | None:
         if client.key in self.failed:
             return None
@@ -124,7 +131,7 @@ class Runner:
         base = calls_spec(cfg, service, ids[0])
         for r in range(cfg.repeats):
             progress(f"list {small}: repeat {r + 1}/{cfg.repeats}")
-            for client in self.clients:
+            for client in self.round_order(r):
                 spec = {
                     **base,
                     "ops": ["list"],
@@ -138,7 +145,7 @@ class Runner:
         service.seed(large - small)
         for r in range(cfg.repeats):
             progress(f"list {large} and single calls: repeat {r + 1}/{cfg.repeats}")
-            for client in self.clients:
+            for client in self.round_order(r):
                 spec = {
                     **base,
                     "ops": CALL_OPS,
@@ -163,7 +170,7 @@ class Runner:
         }
         for r in range(self.config.repeats):
             progress(f"construction: repeat {r + 1}/{self.config.repeats}")
-            for client in self.clients:
+            for client in self.round_order(r):
                 figures = self._run(client, spec)
                 if figures:
                     self.results.add("construct", "construct a client", client.key, figures["construct"])
@@ -183,7 +190,7 @@ class Runner:
         try:
             for r in range(cfg.repeats):
                 progress(f"concurrency: repeat {r + 1}/{cfg.repeats}")
-                for client in self.clients:
+                for client in self.round_order(r):
                     mode = CONCURRENCY_MODES.get(client.key)
                     if mode is None:
                         continue
@@ -206,7 +213,7 @@ class Runner:
             ids = service.seed(cfg.bulk_updates)
             for r in range(cfg.bulk_repeats):
                 progress(f"bulk: repeat {r + 1}/{cfg.bulk_repeats}")
-                for client in self.clients:
+                for client in self.round_order(r):
                     how = BULK_MODES.get(client.key)
                     if how is None:
                         continue

@@ -259,3 +259,15 @@ def test_callgrind_totals_are_read_from_the_totals_line() -> None:
 
     assert callgrind_total("events: Ir\nsummary: 99\ntotals: 1234567\n") == 1234567
     assert callgrind_total("events: Ir\n") == 0
+
+
+def test_each_round_rotates_the_order_the_clients_run_in() -> None:
+    from scripts.bench.config import Config
+    from scripts.bench.envs import Client
+    from scripts.bench.results import Results
+    from scripts.bench.runner import Runner
+
+    clients = [Client(key, key, Path(sys.executable)) for key in ("a", "b", "c")]
+    runner = Runner(Config.quick(), clients, Results())
+    orders = [[c.key for c in runner.round_order(r)] for r in range(4)]
+    assert orders == [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
