@@ -278,7 +278,8 @@ def sdk_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
             labels.get(key, key),
             r["workload"],
             fmt_time(r["ours"]),
-            f"{fmt_time(r['theirs'])} ({labels.get(r['sdk'], r['sdk'])})",
+            labels.get(r["sdk"], r["sdk"]),
+            fmt_time(r["theirs"]),
             f"{r['ours'] / r['theirs']:.2f}x",
             f"{r['won']} of {r['pairs']}",
             r["verdict"],
@@ -289,7 +290,10 @@ def sdk_table(data: dict[str, Any], summary: dict[str, Any]) -> list[str]:
         f"Round by round, each of our processes against the SDK's of the same round, the SDK in the import "
         f"style with the lower median on that row; {rule}.",
         "",
-        *_table(["client", "workload", "ours", "SDK", "ours / SDK", "pairs ours won", "verdict"], cells),
+        *_table(
+            ["client", "workload", "ours", "SDK import", "SDK", "ours / SDK", "pairs ours won", "verdict"],
+            cells,
+        ),
     ]
 
 
