@@ -18,7 +18,7 @@ median over ``--repeats`` processes (each reporting its own median), with the mi
 processes. Results go to ``bench-results/`` (RESULTS.md, results.json, chart.png) and the tables are
 printed.
 
-    .venv/bin/python -m scripts.bench                   # full run (about a quarter of an hour; SDKs installed once)
+    .venv/bin/python -m scripts.bench                   # full run (about 25 minutes on 2 cores; SDKs installed once)
     .venv/bin/python -m scripts.bench --no-sdk          # ours only
     .venv/bin/python -m scripts.bench --quick           # seconds; what the test suite runs
     .venv/bin/python -m scripts.bench --profile sync    # cProfile one client's per-call workload

@@ -28,6 +28,7 @@ SINGLE_CALLS = list(OP_LABELS.values())
 OURS = ("sync", "async")
 # The SDK release issue 14 measures us against, in its two import styles (flat, per-resource package).
 SDK_TARGET_KEYS = ("sdk-v2", "sdk-v2-partition")
+SDK_TARGET_CLIENTS = ("sync",)  # whose rows issue 14 holds to the SDK's
 
 # The issue's targets (ratios and differences within one run).
 LIST_SMALL_MAX = 1.3
@@ -118,25 +119,27 @@ def targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, st
             if ours_cpu is not None and floor_cpu is not None:
                 measured += f" (client CPU {ours_cpu / floor_cpu:.2f}x)"
             out.append((f"{name}: list {size} ≤ {limit}x floor", measured, ratio <= limit))
+        # Each client against its own floor (issue 14: "async within its own floor's overhead"): the
+        # sync client against httpx.Client, the async one against httpx.AsyncClient, whose own stack
+        # (anyio, the async pool) costs more per call than the sync one.
+        own_floor, floor_name = ("floor-async", "raw httpx async") if key == "async" else ("floor", "floor")
         for op in SINGLE_CALLS:
+            target = f"{name}: {op} ≤ {floor_name} + {SINGLE_OVER_FLOOR_MAX_US:.0f} µs"
             ours = _median(summary, "calls", op, key)
-            floor = _median(summary, "calls", op, "floor")
+            floor = _median(summary, "calls", op, own_floor)
             if ours is None or floor is None:
-                out.append((f"{name}: {op} ≤ floor + 60 µs", "not measured", None))
+                out.append((target, "not measured", None))
                 continue
             over = (ours - floor) / 1e3
             extra = ""
             ours_cpu = _median(summary, "cpu", op, key)
-            floor_cpu = _median(summary, "cpu", op, "floor")
+            floor_cpu = _median(summary, "cpu", op, own_floor)
             if ours_cpu is not None and floor_cpu is not None:
                 extra = f"; client CPU {(ours_cpu - floor_cpu) / 1e3:+.0f} µs"
-            if key == "async":
-                afloor = _median(summary, "calls", op, "floor-async")
-                if afloor is not None:
-                    extra += f"; {(ours - afloor) / 1e3:+.0f} µs over raw httpx async"
-            out.append(
-                (f"{name}: {op} ≤ floor + 60 µs", f"{over:+.0f} µs{extra}", over <= SINGLE_OVER_FLOOR_MAX_US)
-            )
+            sync_floor = _median(summary, "calls", op, "floor")
+            if own_floor != "floor" and sync_floor is not None:
+                extra += f"; {ours / sync_floor:.2f}x the sync floor"
+            out.append((target, f"{over:+.0f} µs{extra}", over <= SINGLE_OVER_FLOOR_MAX_US))
     imp = summary.get("import", {})
     floor_t = imp.get("import httpx", {}).get("time")
     ours_t = imp.get("import sailpoint_sim", {}).get("time")
@@ -176,11 +179,10 @@ def targets(data: dict[str, Any], summary: dict[str, Any]) -> list[tuple[str, st
     # (sailpoint.v2025) stays in the tables, not in the verdict: it is the release before the
     # per-resource paths, not what a user installs today.
     if any(key in labels for key in SDK_TARGET_KEYS):
-        # One verdict per client of ours. SailPoint's SDK is sync only, so the async rows compare an
-        # awaited call with the SDK's blocking one (what a user choosing between them would compare).
-        # The rows the issue names: every single call and both list sizes (construction, a one-off, has
-        # its own table).
-        for key in OURS:
+        # The verdict is the sync client's, as the issue asks (SailPoint's SDK is sync only); the async
+        # client's rows stay in sdk_table for a user choosing between them. The rows the issue names:
+        # every single call and both list sizes (construction, a one-off, has its own table).
+        for key in SDK_TARGET_CLIENTS:
             rows = sdk_rows(data, summary, key)
             if not rows:
                 continue
