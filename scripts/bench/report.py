@@ -202,11 +202,11 @@ def decisive_wins(pairs: int) -> int | None:
     smallest k with P(at least k heads in ``pairs`` fair coin tosses) <= SIGN_TEST_ALPHA. None when no k
     is (fewer than five pairs: even five of five happen by chance 3% of the time, four of four 6%)."""
     tail = 0
-    for k in range(pairs, -1, -1):
+    for k in range(pairs, 0, -1):
         tail += math.comb(pairs, k)
-        if tail / 2**pairs > SIGN_TEST_ALPHA:
+        if tail / 2**pairs > SIGN_TEST_ALPHA:  # at k = 1 at the latest: 1 - 2**-pairs > alpha
             return k + 1 if k < pairs else None
-    return None  # pragma: no cover - the whole distribution sums to 1 > alpha
+    return None  # no pairs at all
 
 
 def sign_test(ours: list[float], theirs: list[float]) -> tuple[str, int, int]:
@@ -252,7 +252,7 @@ def sdk_rows(data: dict[str, Any], summary: dict[str, Any], key: str) -> list[di
 
 
 def _sdk_verdict(rows: list[dict[str, Any]]) -> str:
-    """'ahead on 5 of 8 rows; level on 2 (get, delete); behind on 1 (update)'."""
+    """'ahead on 5 of 8 rows; level within noise on 2 (get, delete); behind on 1 (update)'."""
     ahead = [r for r in rows if r["verdict"] == "ahead"]
     text = f"ahead on {len(ahead)} of {len(rows)} rows"
     for verdict, words in (("level", "level within noise on"), ("behind", "behind on")):

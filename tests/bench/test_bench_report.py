@@ -158,7 +158,7 @@ def _rounds(
 
 
 @pytest.mark.parametrize(
-    ("pairs", "needed"), [(1, None), (4, None), (5, 5), (6, 6), (10, 9), (11, 9), (20, 15)]
+    ("pairs", "needed"), [(0, None), (1, None), (4, None), (5, 5), (6, 6), (10, 9), (11, 9), (20, 15)]
 )
 def test_a_lead_counts_only_when_a_coin_would_rarely_give_it(pairs: int, needed: int | None) -> None:
     # P(at least 9 heads in 11 tosses) = 67/2048 = 3.3%; at least 8: 232/2048 = 11%.
