@@ -8,7 +8,9 @@ client adds, in two kinds of process, alternating five times: our venv (httpx's 
 call, as the benchmark's update row sends it (the first call to an id it just created), and what that
 costs each HTTP stack: parsing a URL it has not seen (``httpx.URL`` against urllib3's ``parse_url``;
 our client keeps the URLs of recently used ids, so only a new id pays it). Then a DELETE on each side,
-every call removing an integration seeded for it (a new URL on both sides). Rounds of each layer are
+every call removing an integration seeded for it (a new URL on both sides). Then a list of 100
+integrations, from a second fake that holds exactly that many (issue 14's "list 100" row: the HTTP layer,
++ JSON, + typed models, the client's call). Rounds of each layer are
 interleaved, so drift on a busy machine hits all of them alike; each figure is the lowest round mean,
 the round other work disturbed least (as ``timeit`` advises). Differences between layers say what each
 adds: what is left between our client and the SDK's is either ours (the facade row) or the HTTP stack's
@@ -44,6 +46,7 @@ CALLS = 200
 # holds (256), so an id comes round again only after the cache has been emptied.
 FRESH = 300
 HEADERS = {"Accept": "application/json", "X-SailPoint-Experimental": "true"}
+LIST_SIZE = 100  # integrations on the second fake, which the list layers read (the benchmark's list 100)
 # The same body on every PUT of the same integration (its own name stays its own).
 UPDATE_BODY: dict[str, Any] = {
     **CREATE_BODY,
@@ -83,6 +86,13 @@ def count_in_reduce(layer: Callable[[], object], calls: int) -> None:
     functools.reduce(lambda _, __: layer(), range(calls), None)
 
 
+def _counted(items: Any) -> Any:
+    """``items``, if it is the whole list (a client answering fast but short would flatter itself)."""
+    if len(items) != LIST_SIZE:
+        raise RuntimeError(f"layers: the list held {len(items)} integrations, not {LIST_SIZE}")
+    return items
+
+
 def _ok(status: int, method: str, body: bytes) -> bytes:
     """``body``, if the status says the call did what the layer measures (a DELETE of an integration
     already gone would be a cheaper 404)."""
@@ -92,10 +102,17 @@ def _ok(status: int, method: str, body: bytes) -> bytes:
 
 
 def ours(
-    url: str, token: str, ident: str, fresh: list[str], doomed: Callable[[], str], run: Run
+    url: str,
+    token: str,
+    ident: str,
+    fresh: list[str],
+    doomed: Callable[[], str],
+    lists: tuple[str, str],
+    run: Run,
 ) -> dict[str, float]:
     """The layers of our stack, in this (the project's) interpreter, handed to ``run``; ``doomed`` gives
-    an integration no call has seen yet, one for each DELETE."""
+    an integration no call has seen yet, one for each DELETE; ``lists`` is the (URL, token) of the fake
+    holding LIST_SIZE integrations."""
     import httpx
 
     from sailpoint_sim import SimIntegrationsClient
@@ -109,6 +126,19 @@ def ours(
     http = httpx.Client(headers=headers)
     client = SimIntegrationsClient(url, access_token=token, rate_limit=None)
     next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
+    list_url, list_token = lists
+    list_target = f"{list_url}/v2025/sim-integrations"
+    list_headers = {**HEADERS, "Authorization": f"Bearer {list_token}"}
+    list_http = httpx.Client(headers=list_headers)
+    list_client = SimIntegrationsClient(list_url, access_token=list_token, rate_limit=None)
+
+    def raw_list() -> bytes:
+        response = transport.handle_request(httpx.Request("GET", list_target, headers=list_headers))
+        try:
+            answer = response.read()
+        finally:
+            response.close()
+        return _ok(response.status_code, "GET", answer)
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
         if body is None:
@@ -141,17 +171,34 @@ def ours(
         "DELETE httpx.Client.delete (the floor)": lambda: http.delete(
             f"{url}/v2025/sim-integrations/{doomed()}"
         ).raise_for_status(),
+        "LIST 100 transport": raw_list,
+        "LIST 100 transport + json.loads": lambda: json.loads(raw_list()),
+        "LIST 100 transport + json.loads + typed models": lambda: [
+            dto.from_dict(item) for item in json.loads(raw_list())
+        ],
+        "LIST 100 sailpoint_sim sync client.list": lambda: _counted(list_client.list()),
+        "LIST 100 httpx.Client.get + json.loads (the floor)": lambda: _counted(
+            list_http.get(list_target).json()
+        ),
     }
     try:
         return run(layers)
     finally:
         client.close()
+        list_client.close()
         http.close()
+        list_http.close()
         transport.close()
 
 
 def sdk(
-    url: str, token: str, ident: str, fresh: list[str], doomed: Callable[[], str], run: Run
+    url: str,
+    token: str,
+    ident: str,
+    fresh: list[str],
+    doomed: Callable[[], str],
+    lists: tuple[str, str],
+    run: Run,
 ) -> dict[str, float]:
     """The layers of SailPoint's SDK 2.1.72 (per-resource package), in its own venv's interpreter."""
     import warnings
@@ -168,14 +215,26 @@ def sdk(
     headers = {**HEADERS, "Authorization": f"Bearer {token}"}
     put_headers = {**headers, "Content-Type": "application/json"}
     pool = urllib3.PoolManager()
-    params = ConfigurationParams()
-    params.base_url = url
-    params.access_token = token
-    configuration = Configuration(params)
-    configuration.experimental = True
-    configuration.suppress_experimental_warnings = True
-    api = SIMIntegrationsApi(ApiClient(configuration))
+
+    def api_for(base_url: str, access_token: str) -> SIMIntegrationsApi:
+        params = ConfigurationParams()
+        params.base_url = base_url
+        params.access_token = access_token
+        configuration = Configuration(params)
+        configuration.experimental = True
+        configuration.suppress_experimental_warnings = True
+        return SIMIntegrationsApi(ApiClient(configuration))
+
+    api = api_for(url, token)
     next_id, next_url_id = itertools.cycle(fresh).__next__, itertools.cycle(fresh).__next__
+    list_url, list_token = lists
+    list_api = api_for(list_url, list_token)
+    list_target = f"{list_url}/sim-integrations/v1"
+    list_headers = {**HEADERS, "Authorization": f"Bearer {list_token}"}
+
+    def raw_list() -> bytes:
+        response = pool.request("GET", list_target, headers=list_headers)
+        return _ok(response.status, "GET", response.data)
 
     def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
         if body is None:
@@ -204,6 +263,11 @@ def sdk(
         "DELETE SDK 2.1.72 delete_sim_integration_v1": lambda: api.delete_sim_integration_v1(
             doomed(), x_sail_point_experimental="true"
         ),
+        "LIST 100 urllib3": raw_list,
+        "LIST 100 urllib3 + json.loads": lambda: json.loads(raw_list()),
+        "LIST 100 SDK 2.1.72 get_sim_integrations_v1": lambda: _counted(
+            list_api.get_sim_integrations_v1(x_sail_point_experimental="true")
+        ),
     }
     return run(layers)
 
@@ -224,11 +288,12 @@ def main(
     from .service import fake_service
 
     sdk_python = ensure_venv(f"sailpoint-{SDK_CURRENT}", [f"sailpoint=={SDK_CURRENT}"]) if sdk else None
-    with fake_service() as service, tempfile.TemporaryDirectory() as tmp:
+    with fake_service() as service, fake_service() as lists, tempfile.TemporaryDirectory() as tmp:
         ident, *fresh = service.seed(1 + FRESH)
+        lists.seed(LIST_SIZE)
         fresh_file = Path(tmp) / "fresh-ids.json"
         fresh_file.write_text(json.dumps(fresh))
-        args = [service.url, service.token, ident, str(fresh_file)]
+        args = [service.url, service.token, ident, str(fresh_file), lists.url, lists.token]
         sides = [("ours", Path(sys.executable))] + ([("sdk", sdk_python)] if sdk_python else [])
         if instructions:
             return _count_instructions(sides, args, calls, Path(tmp), only)
@@ -329,10 +394,10 @@ def _seed(url: str, count: int) -> list[str]:
 
 
 def _side_main(argv: list[str]) -> int:
-    """One side, run by main() in the right interpreter: SIDE URL TOKEN ID FRESH_FILE then ``time
-    ROUNDS CALLS`` (times every layer), ``names`` (lists them) or ``count CALLS NAME`` (one layer, for
-    callgrind)."""
-    side, url, token, ident, fresh_file, mode, *rest = argv
+    """One side, run by main() in the right interpreter: SIDE URL TOKEN ID FRESH_FILE LIST_URL LIST_TOKEN
+    then ``time ROUNDS CALLS`` (times every layer), ``names`` (lists them) or ``count CALLS NAME`` (one
+    layer, for callgrind)."""
+    side, url, token, ident, fresh_file, list_url, list_token, mode, *rest = argv
     fresh_ids = json.loads(Path(fresh_file).read_text())
     build = ours if side == "ours" else sdk
     # Every DELETE layer's calls, warm-up included, each take an integration of their own.
@@ -351,7 +416,7 @@ def _side_main(argv: list[str]) -> int:
             count_in_reduce(layers[rest[1]], int(rest[0]))
         return {}
 
-    build(url, token, ident, fresh_ids, doomed, run)
+    build(url, token, ident, fresh_ids, doomed, (list_url, list_token), run)
     print(json.dumps(printed))
     return 0
 

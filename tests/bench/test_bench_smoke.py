@@ -201,6 +201,11 @@ def test_the_layers_profile_measures_every_layer_of_our_stack(capsys: pytest.Cap
         "DELETE transport",
         "DELETE sailpoint_sim sync client.delete",
         "DELETE httpx.Client.delete (the floor)",
+        "LIST 100 transport",
+        "LIST 100 transport + json.loads",
+        "LIST 100 transport + json.loads + typed models",
+        "LIST 100 sailpoint_sim sync client.list",
+        "LIST 100 httpx.Client.get + json.loads (the floor)",
     ]
     assert all(float(value) > 0 for value in printed.values())
 
