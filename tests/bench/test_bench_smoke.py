@@ -276,3 +276,11 @@ def test_each_round_rotates_the_order_the_clients_run_in() -> None:
     runner = Runner(Config.quick(), clients, Results())
     orders = [[c.key for c in runner.round_order(r)] for r in range(4)]
     assert orders == [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
+
+
+def test_list_layers_make_a_tenth_of_the_calls_and_at_least_one() -> None:
+    from scripts.bench.layers import calls_for
+
+    assert calls_for("LIST 100 transport", 200) == 20
+    assert calls_for("LIST 100 transport", 3) == 1
+    assert calls_for("GET transport", 200) == 200
