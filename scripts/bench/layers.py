@@ -144,17 +144,15 @@ def ours(
     list_http = httpx.Client(headers=list_headers)
     list_client = SimIntegrationsClient(list_url, access_token=list_token, rate_limit=None)
 
-    def raw_list() -> bytes:
-        response = transport.handle_request(httpx.Request("GET", list_target, headers=list_headers))
-        try:
-            answer = response.read()
-        finally:
-            response.close()
-        return _ok(response.status_code, "GET", answer)
-
-    def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
+    def raw(
+        method: str = "GET",
+        body: dict[str, Any] | None = None,
+        at: str = target,
+        bare: dict[str, str] = headers,
+    ) -> bytes:
+        """One request through the transport alone (``bare``: the headers of a request without a body)."""
         if body is None:
-            request = httpx.Request(method, at, headers=headers)
+            request = httpx.Request(method, at, headers=bare)
         else:
             request = httpx.Request(method, at, headers=put_headers, content=json.dumps(body).encode())
         response = transport.handle_request(request)
@@ -164,6 +162,7 @@ def ours(
             response.close()
         return _ok(response.status_code, method, answer)
 
+    raw_list = functools.partial(raw, at=list_target, bare=list_headers)
     layers: Layers = {
         "GET transport": raw,
         "GET transport + json.loads": lambda: json.loads(raw()),
@@ -244,17 +243,20 @@ def sdk(
     list_target = f"{list_url}/sim-integrations/v1"
     list_headers = {**HEADERS, "Authorization": f"Bearer {list_token}"}
 
-    def raw_list() -> bytes:
-        response = pool.request("GET", list_target, headers=list_headers)
-        return _ok(response.status, "GET", response.data)
-
-    def raw(method: str = "GET", body: dict[str, Any] | None = None, at: str = target) -> bytes:
+    def raw(
+        method: str = "GET",
+        body: dict[str, Any] | None = None,
+        at: str = target,
+        bare: dict[str, str] = headers,
+    ) -> bytes:
+        """One request through urllib3 alone (``bare``: the headers of a request without a body)."""
         if body is None:
-            response = pool.request(method, at, headers=headers)
+            response = pool.request(method, at, headers=bare)
         else:
             response = pool.request(method, at, headers=put_headers, body=json.dumps(body).encode())
         return _ok(response.status, method, response.data)
 
+    raw_list = functools.partial(raw, at=list_target, bare=list_headers)
     layers: Layers = {
         "GET urllib3": raw,
         "GET urllib3 + json.loads": lambda: json.loads(raw()),
